@@ -1,0 +1,27 @@
+// `npm run dev`: build the page, prepare the local database and secret, then serve the whole app
+// (API + web client) with wrangler dev on http://127.0.0.1:8787 (PORT changes the port).
+// Safe to run again and again: the secret is kept and applied migrations are skipped.
+
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { applyLocalMigrations, devArgs, ensureDevVars, projectRoot, spawnWrangler } from "./local-server.ts";
+
+const port = Number(process.env.PORT ?? 8787);
+const persistTo = join(projectRoot, ".wrangler", "state");
+const viteBin = join(projectRoot, "node_modules", "vite", "bin", "vite.js");
+
+function buildWeb(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const args = [viteBin, "build", "--config", "web/vite.config.ts", "--logLevel", "warn"];
+    const child = spawn(process.execPath, args, { cwd: projectRoot, stdio: "inherit" });
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`vite build exited with ${code}`)),
+    );
+  });
+}
+
+ensureDevVars();
+await buildWeb();
+await applyLocalMigrations(persistTo);
+const wrangler = spawnWrangler(await devArgs(port, persistTo));
+wrangler.on("exit", (code) => process.exit(code ?? 0));

@@ -1,0 +1,46 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { applyLocalMigrations, type LocalServer, startLocalServer } from "../../scripts/local-server.ts";
+
+export type TestServer = LocalServer & { persistTo: string; dispose: () => Promise<void> };
+
+/** A fresh Hubbub on a free port with an empty database of its own. */
+export async function startTestServer(): Promise<TestServer> {
+  const persistTo = mkdtempSync(join(tmpdir(), "hubbub-e2e-"));
+  await applyLocalMigrations(persistTo, true);
+  const server = await startLocalServer({
+    persistTo,
+    vars: { JWT_SECRET: randomBytes(32).toString("base64url") },
+  });
+  return {
+    ...server,
+    persistTo,
+    dispose: async () => {
+      await server.stop();
+      rmSync(persistTo, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Reply = { status: number; headers: Headers; body: Record<string, unknown> | null };
+
+/** One JSON call to the server, as curl would make it. */
+export async function call(
+  server: LocalServer,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<Reply> {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers["content-type"] = "application/json";
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+}

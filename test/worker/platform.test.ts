@@ -1,0 +1,111 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../worker/app";
+import { api, errorOf, signUp } from "./helpers";
+
+type OpenApiDocument = {
+  openapi: string;
+  paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>;
+  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+};
+
+describe("the API's spine", () => {
+  it("answers an unknown route with a JSON 404", async () => {
+    const response = await api("GET", "/api/nothing/here");
+    expect(response.status).toBe(404);
+    expect(errorOf(response).code).toBe("not_found");
+  });
+
+  it("sends security headers on every API response", async () => {
+    const response = await api("GET", "/api/nothing");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+  });
+
+  it("keeps CORS closed by default", async () => {
+    const response = await api("GET", "/api/openapi.json", { headers: { origin: "https://evil.example" } });
+    expect(response.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("opens CORS to the origins listed in CORS_ORIGINS, and only to them", async () => {
+    const app = createApp();
+    const settings = { ...env, CORS_ORIGINS: "https://app.example, https://other.example" };
+    const preflight = await app.request(
+      "/api/auth/login",
+      {
+        method: "OPTIONS",
+        headers: { origin: "https://app.example", "access-control-request-method": "POST" },
+      },
+      settings,
+    );
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("https://app.example");
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("Authorization");
+    const stranger = await app.request(
+      "/api/openapi.json",
+      { headers: { origin: "https://evil.example" } },
+      settings,
+    );
+    expect(stranger.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("answers an unexpected failure with 500 in the error shape and no internals", async () => {
+    const { accessToken } = await signUp();
+    // A deployment without a usable JWT_SECRET is a server fault, not the client's.
+    const broken = { ...env, JWT_SECRET: "" };
+    const response = await createApp().request(
+      "/api/users/me",
+      { headers: { authorization: `Bearer ${accessToken}` } },
+      broken,
+    );
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body).toEqual({ error: { code: "internal_error", message: "Something went wrong on our side." } });
+    expect(JSON.stringify(body)).not.toMatch(/JWT_SECRET|at |\.ts/);
+  });
+});
+
+describe("the API's documentation", () => {
+  it("is an OpenAPI 3.1 document describing every route, with bearer auth and examples", async () => {
+    const response = await api<OpenApiDocument>("GET", "/api/openapi.json");
+    expect(response.status).toBe(200);
+    const doc = response.body;
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      "/api/auth/login",
+      "/api/auth/logout",
+      "/api/auth/refresh",
+      "/api/auth/register",
+      "/api/auth/verify",
+      "/api/users",
+      "/api/users/me",
+      "/api/users/me/password",
+      "/api/users/{userId}",
+    ]);
+    expect(Object.keys(doc.paths["/api/users/me"] ?? {}).sort()).toEqual(["get", "patch"]);
+    expect(doc.paths["/api/auth/login"]?.post?.responses).toHaveProperty("429");
+    expect(doc.components.securitySchemes).toHaveProperty("bearerAuth");
+    expect(JSON.stringify(doc.components.schemas.Register)).toContain('"example":"alice"');
+    expect(doc.components.schemas).toHaveProperty("Error");
+  });
+
+  it("is browsable at /api/docs from our own origin, with no CDN", async () => {
+    const response = await SELF_fetchText("/api/docs");
+    expect(response.status).toBe(200);
+    expect(response.text).toContain("/vendor/swagger-ui/swagger-ui-bundle.js");
+    expect(response.text).not.toMatch(/https?:\/\//);
+    expect(response.csp).toContain("script-src 'self'");
+    const init = await SELF_fetchText("/api/docs/init.js");
+    expect(init.text).toContain("/api/openapi.json");
+  });
+});
+
+async function SELF_fetchText(path: string) {
+  const { SELF } = await import("cloudflare:test");
+  const response = await SELF.fetch(`https://hubbub.test${path}`);
+  return {
+    status: response.status,
+    text: await response.text(),
+    csp: response.headers.get("content-security-policy"),
+  };
+}

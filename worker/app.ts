@@ -1,0 +1,49 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "./app-env";
+import { authRoutes } from "./auth/routes";
+import { docsRoutes } from "./http/docs";
+import { ApiError, errorResponse, handleError } from "./http/errors";
+import { apiSecurityHeaders, corsFromSettings, limitBodySize } from "./http/security";
+import { validationHook } from "./http/validation";
+import { userRoutes } from "./users/routes";
+
+// The Worker's front door. Every /api request passes the same middleware in this order:
+// security headers → CORS (only if configured) → a 64 KiB body limit → the route, whose zod schema
+// validates input and documents it in /api/openapi.json. Errors of any kind leave in one JSON shape.
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use("/api/*", apiSecurityHeaders, corsFromSettings, limitBodySize);
+
+  app.route("/api/auth", authRoutes);
+  app.route("/api/users", userRoutes);
+  app.route("/api/docs", docsRoutes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "An access token from /api/auth/register, /login or /refresh.",
+  });
+  app.doc31("/api/openapi.json", (c) => ({
+    openapi: "3.1.0",
+    info: {
+      title: "Hubbub API",
+      version: "0.1.0",
+      description: `Real-time chat on Cloudflare Workers and Durable Objects.
+Every error is \`{"error": {"code", "message", "details"?}}\` with a fitting HTTP status.
+Request bodies are JSON (at most 64 KiB).`,
+    },
+    servers: [{ url: new URL(c.req.url).origin }],
+  }));
+
+  app.notFound((c) =>
+    errorResponse(
+      c,
+      new ApiError("not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`),
+    ),
+  );
+  app.onError(handleError);
+  return app;
+}

@@ -1,0 +1,150 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
+import type { AppEnv } from "../app-env";
+import { database } from "../db/client";
+import { isUniqueViolation } from "../db/errors";
+import { users } from "../db/schema";
+import { conflict, unauthorized } from "../http/errors";
+import { errorResponses, jsonBody, jsonResponse } from "../http/openapi";
+import { validationHook } from "../http/validation";
+import { currentUser, ownProfile, type User, usernameKey } from "../users/user";
+import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "./login-limit";
+import { hashPassword, verifyAgainstDecoy, verifyPassword } from "./password";
+import {
+  AuthResultSchema,
+  LoginBody,
+  RefreshBody,
+  RegisterBody,
+  VerifyBody,
+  VerifyResultSchema,
+} from "./schemas";
+import { endSession, type IssuedSession, rotateRefreshToken, startSession } from "./sessions";
+import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, verifyAccessToken } from "./tokens";
+
+const tags = ["Auth"];
+
+const register = createRoute({
+  method: "post",
+  path: "/register",
+  tags,
+  summary: "Create an account and sign in",
+  request: jsonBody(RegisterBody),
+  responses: {
+    201: jsonResponse(AuthResultSchema, "The new user, signed in."),
+    ...errorResponses(400, 415, 409, 413),
+  },
+});
+
+const login = createRoute({
+  method: "post",
+  path: "/login",
+  tags,
+  summary: "Sign in with username and password",
+  description: `A wrong username and a wrong password get the same 401. After 10 failures for one username
+within 15 minutes, sign-in for it answers 429 with Retry-After until the window has passed.`,
+  request: jsonBody(LoginBody),
+  responses: {
+    200: jsonResponse(AuthResultSchema, "Signed in."),
+    ...errorResponses(400, 415, 401, 429),
+  },
+});
+
+const refresh = createRoute({
+  method: "post",
+  path: "/refresh",
+  tags,
+  summary: "Exchange a refresh token for a new token pair",
+  description:
+    "The presented refresh token is spent. Presenting a spent token again revokes its whole session (401).",
+  request: jsonBody(RefreshBody),
+  responses: {
+    200: jsonResponse(AuthResultSchema, "A new access token and refresh token."),
+    ...errorResponses(400, 415, 401),
+  },
+});
+
+const logout = createRoute({
+  method: "post",
+  path: "/logout",
+  tags,
+  summary: "Sign out: the refresh token's session ends",
+  request: jsonBody(RefreshBody),
+  responses: { 204: { description: "Signed out (also for an unknown token)." }, ...errorResponses(400, 415) },
+});
+
+const verify = createRoute({
+  method: "post",
+  path: "/verify",
+  tags,
+  summary: "Check an access token",
+  request: jsonBody(VerifyBody),
+  responses: {
+    200: jsonResponse(VerifyResultSchema, "The token is valid."),
+    ...errorResponses(400, 415, 401),
+  },
+});
+
+async function signedIn(env: Env, user: User, session: IssuedSession) {
+  return {
+    user: ownProfile(user),
+    accessToken: await signAccessToken(env.JWT_SECRET, user.id, session.sessionId),
+    refreshToken: session.refreshToken,
+    expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+  };
+}
+
+export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(register, async (c) => {
+    const { username, password, displayName } = c.req.valid("json");
+    const db = database(c.env.DB);
+    const user: User = {
+      id: crypto.randomUUID(),
+      username,
+      usernameKey: usernameKey(username),
+      displayName: displayName ?? username,
+      bio: "",
+      passwordHash: await hashPassword(password),
+      createdAt: new Date(),
+      online: false,
+      lastSeenAt: null,
+    };
+    try {
+      await db.insert(users).values(user);
+    } catch (error) {
+      // The unique index decides, so two sign-ups racing for one name cannot both win.
+      if (isUniqueViolation(error)) throw conflict(`The username "${username}" is taken.`);
+      throw error;
+    }
+    return c.json(await signedIn(c.env, user, await startSession(db, user.id)), 201);
+  })
+  .openapi(login, async (c) => {
+    const { username, password } = c.req.valid("json");
+    const db = database(c.env.DB);
+    const key = usernameKey(username);
+    await assertLoginAllowed(db, key);
+    const user = await db.query.users.findFirst({ where: eq(users.usernameKey, key) });
+    const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDecoy(password);
+    if (!user || !ok) {
+      await recordLoginFailure(db, key);
+      throw unauthorized("Wrong username or password.");
+    }
+    await clearLoginFailures(db, key);
+    return c.json(await signedIn(c.env, user, await startSession(db, user.id)), 200);
+  })
+  .openapi(refresh, async (c) => {
+    const db = database(c.env.DB);
+    const session = await rotateRefreshToken(db, c.req.valid("json").refreshToken);
+    const user = await currentUser(db, session.userId);
+    return c.json(await signedIn(c.env, user, session), 200);
+  })
+  .openapi(logout, async (c) => {
+    await endSession(database(c.env.DB), c.req.valid("json").refreshToken);
+    return c.body(null, 204);
+  })
+  .openapi(verify, async (c) => {
+    const claims = await verifyAccessToken(c.env.JWT_SECRET, c.req.valid("json").token);
+    return c.json(
+      { valid: true as const, userId: claims.userId, expiresAt: claims.expiresAt.toISOString() },
+      200,
+    );
+  });

@@ -1,0 +1,71 @@
+import type { MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { createMiddleware } from "hono/factory";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv } from "../app-env";
+import { ApiError, errorResponse } from "./errors";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const common = {
+  referrerPolicy: "no-referrer",
+  xFrameOptions: "DENY",
+  crossOriginResourcePolicy: "same-origin",
+};
+
+// API responses are data, never documents: nothing in them may load or be framed.
+const dataHeaders = secureHeaders({
+  ...common,
+  contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+});
+
+// /api/docs is a page (Swagger UI): scripts and styles from our own origin only. Swagger UI sets
+// inline styles and shows data: images; it loads nothing from anywhere else.
+const docsHeaders = secureHeaders({
+  ...common,
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", "data:"],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    frameAncestors: ["'none'"],
+  },
+});
+
+/** Security headers for everything under /api. The web client's own are in web/public/_headers. */
+export const apiSecurityHeaders: MiddlewareHandler<AppEnv> = (c, next) =>
+  c.req.path.startsWith("/api/docs") ? docsHeaders(c, next) : dataHeaders(c, next);
+
+/** Refuses bodies over 64 KiB with 413 before anything reads them. */
+export const limitBodySize = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: (c) =>
+    errorResponse(c, new ApiError("payload_too_large", "The request body is larger than 64 KiB.")),
+});
+
+function allowedOrigins(setting: string | undefined): string[] {
+  return (setting ?? "")
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+}
+
+/**
+ * CORS is closed by default: the web client is served from the same origin and needs none.
+ * `CORS_ORIGINS` (comma-separated) opens the API to the listed origins only.
+ */
+export const corsFromSettings: MiddlewareHandler<AppEnv> = createMiddleware<AppEnv>(async (c, next) => {
+  const origins = allowedOrigins(c.env.CORS_ORIGINS);
+  if (origins.length === 0) return next();
+  return cors({
+    origin: (origin) => (origins.includes(origin) ? origin : null),
+    allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+    allowHeaders: ["Authorization", "Content-Type"],
+    exposeHeaders: ["Retry-After"],
+    maxAge: 600,
+  })(c, next);
+});
