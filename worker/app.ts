@@ -5,6 +5,9 @@ import { docsRoutes } from "./http/docs";
 import { ApiError, errorResponse, handleError } from "./http/errors";
 import { apiSecurityHeaders, corsFromSettings, limitBodySize } from "./http/security";
 import { validationHook } from "./http/validation";
+import { messageRoutes } from "./rooms/message-routes";
+import { roomRoutes } from "./rooms/routes";
+import { socketRoutes } from "./rooms/socket-routes";
 import { userRoutes } from "./users/routes";
 
 // The Worker's front door. Every /api request passes the same middleware in this order:
@@ -18,6 +21,10 @@ export function createApp() {
 
   app.route("/api/auth", authRoutes);
   app.route("/api/users", userRoutes);
+  // Sockets first: their routes authenticate with ?token= rather than the Authorization header.
+  app.route("/api", socketRoutes);
+  app.route("/api/rooms", messageRoutes);
+  app.route("/api/rooms", roomRoutes);
   app.route("/api/docs", docsRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

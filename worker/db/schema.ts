@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 // What spans rooms lives in D1 (see DESIGN.md): people, their sign-in sessions, and the login limiter.
 // Times are stored as integer milliseconds and leave the API as ISO-8601 strings.
@@ -56,4 +56,50 @@ export const loginFailures = sqliteTable(
     failedAt: integer("failed_at", { mode: "timestamp_ms" }).notNull(),
   },
   (table) => [index("login_failures_user_time_idx").on(table.usernameKey, table.failedAt)],
+);
+
+// A room's row holds what the room list needs without asking the room's Durable Object: its summary
+// (lastSeq, last-message preview, activity time) is written by the room in batches, at most about
+// once a second, never once per message per member.
+export const rooms = sqliteTable(
+  "rooms",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind", { enum: ["public", "private", "direct"] }).notNull(),
+    name: text("name").notNull(),
+    topic: text("topic").notNull().default(""),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    // A direct room's two people, in id order. The unique key makes "one room per pair" hold even
+    // when both open it at the same moment.
+    directKey: text("direct_key").unique(),
+    userA: text("user_a").references(() => users.id, { onDelete: "cascade" }),
+    userB: text("user_b").references(() => users.id, { onDelete: "cascade" }),
+    lastSeq: integer("last_seq").notNull().default(0),
+    lastMessageSeq: integer("last_message_seq"),
+    lastMessageUserId: text("last_message_user_id"),
+    lastMessagePreview: text("last_message_preview"),
+    lastMessageAt: integer("last_message_at", { mode: "timestamp_ms" }),
+    lastActivityAt: integer("last_activity_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [index("rooms_kind_name_idx").on(table.kind, table.name)],
+);
+
+export const memberships = sqliteTable(
+  "memberships",
+  {
+    roomId: text("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["owner", "admin", "member"] }).notNull(),
+    // Mirrored from the room's receipts in batches; only ever moves forward.
+    lastReadSeq: integer("last_read_seq").notNull().default(0),
+    joinedAt: integer("joined_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.roomId, table.userId] }),
+    index("memberships_user_idx").on(table.userId),
+  ],
 );

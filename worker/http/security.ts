@@ -36,9 +36,14 @@ const docsHeaders = secureHeaders({
   },
 });
 
-/** Security headers for everything under /api. The web client's own are in web/public/_headers. */
-export const apiSecurityHeaders: MiddlewareHandler<AppEnv> = (c, next) =>
-  c.req.path.startsWith("/api/docs") ? docsHeaders(c, next) : dataHeaders(c, next);
+/**
+ * Security headers for everything under /api. The web client's own are in web/public/_headers.
+ * A WebSocket upgrade is left alone: a 101 response's headers cannot be changed, and it is no document.
+ */
+export const apiSecurityHeaders: MiddlewareHandler<AppEnv> = (c, next) => {
+  if (c.req.header("Upgrade")?.toLowerCase() === "websocket") return next();
+  return c.req.path.startsWith("/api/docs") ? docsHeaders(c, next) : dataHeaders(c, next);
+};
 
 /** Refuses bodies over 64 KiB with 413 before anything reads them. */
 export const limitBodySize = bodyLimit({

@@ -1,0 +1,36 @@
+/**
+ * A token bucket: `ratePerSecond` sustained, bursts of up to `burst`. Kept in memory on purpose:
+ * a room object only hibernates after it has been idle for a while, and after any idle time the
+ * bucket would be full again anyway, so losing it on hibernation changes nothing.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private updatedAt: number;
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+    now = Date.now(),
+  ) {
+    this.tokens = burst;
+    this.updatedAt = now;
+  }
+
+  /** Takes one token; if there is none, says how many seconds until there will be. */
+  take(now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number } {
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.updatedAt) / 1000) * this.ratePerSecond);
+    this.updatedAt = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return { ok: true };
+    }
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - this.tokens) / this.ratePerSecond)) };
+  }
+}
+
+/** The per-connection message limit, from the MESSAGE_RATE_PER_SEC and MESSAGE_BURST settings. */
+export function messageBucket(env: { MESSAGE_RATE_PER_SEC?: string; MESSAGE_BURST?: string }): TokenBucket {
+  const rate = Number(env.MESSAGE_RATE_PER_SEC) || 10;
+  const burst = Number(env.MESSAGE_BURST) || 20;
+  return new TokenBucket(rate, burst);
+}

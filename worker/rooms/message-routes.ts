@@ -1,0 +1,128 @@
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../app-env";
+import { requireUser } from "../auth/middleware";
+import { database } from "../db/client";
+import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
+import { validationHook } from "../http/validation";
+import { asMember, roomAccess, roomObject, unwrap } from "./access";
+import {
+  EditMessageBody,
+  HistoryQuery,
+  HistorySchema,
+  MessageDoc,
+  MessageParams,
+  ReadBody,
+  RoomParams,
+  SendMessageBody,
+} from "./schemas";
+
+// Messages over REST. Each route checks membership in D1, then calls the very same room method a
+// WebSocket frame reaches, so curl and the browser can never disagree.
+
+const tags = ["Messages"];
+const security = bearerSecurity;
+
+const history = createRoute({
+  method: "get",
+  path: "/{roomId}/messages",
+  tags,
+  security,
+  summary: "A page of history, in ascending seq",
+  description:
+    "No cursor: the newest page. `before`: older messages. `after`: newer ones. `limit` 1–100 (50).",
+  request: { params: RoomParams, query: HistoryQuery },
+  responses: {
+    200: jsonResponse(HistorySchema, "Messages and whether more exist."),
+    ...errorResponses(400, 401, 403, 404),
+  },
+});
+
+const send = createRoute({
+  method: "post",
+  path: "/{roomId}/messages",
+  tags,
+  security,
+  summary: "Send a message",
+  description:
+    "Stored, then broadcast to the room. Sending a `clientId` you used before in this room returns the first message (200), whatever the body.",
+  request: { params: RoomParams, ...jsonBody(SendMessageBody) },
+  responses: {
+    201: jsonResponse(MessageDoc, "Stored and broadcast."),
+    200: jsonResponse(MessageDoc, "Already stored under this clientId: the first message."),
+    ...errorResponses(400, 401, 403, 404, 415, 429),
+  },
+});
+
+const edit = createRoute({
+  method: "patch",
+  path: "/{roomId}/messages/{seq}",
+  tags,
+  security,
+  summary: "Edit your message",
+  request: { params: MessageParams, ...jsonBody(EditMessageBody) },
+  responses: {
+    200: jsonResponse(MessageDoc, "The edited message."),
+    ...errorResponses(400, 401, 403, 404, 409, 415),
+  },
+});
+
+const remove = createRoute({
+  method: "delete",
+  path: "/{roomId}/messages/{seq}",
+  tags,
+  security,
+  summary: "Delete a message (its author, an owner or an admin)",
+  description: "It keeps its seq, with an empty body and deletedAt set.",
+  request: { params: MessageParams },
+  responses: {
+    200: jsonResponse(MessageDoc, "The deleted message (a tombstone)."),
+    ...errorResponses(401, 403, 404),
+  },
+});
+
+const read = createRoute({
+  method: "post",
+  path: "/{roomId}/read",
+  tags,
+  security,
+  summary: "Move your read marker",
+  description: "It only moves forward, and never past the room's last message.",
+  request: { params: RoomParams, ...jsonBody(ReadBody) },
+  responses: { 204: { description: "Recorded." }, ...errorResponses(400, 401, 403, 404, 415) },
+});
+
+export const messageRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+messageRoutes.use("*", requireUser);
+
+async function memberCall(c: { env: Env; var: { user: { id: string } } }, roomId: string) {
+  const caller = asMember(await roomAccess(database(c.env.DB), roomId, c.var.user.id));
+  return { caller, room: roomObject(c.env, roomId) };
+}
+
+messageRoutes
+  .openapi(history, async (c) => {
+    const { caller, room } = await memberCall(c, c.req.valid("param").roomId);
+    const page = await room.history(caller, c.req.valid("query"));
+    return c.json(page, 200);
+  })
+  .openapi(send, async (c) => {
+    const { caller, room } = await memberCall(c, c.req.valid("param").roomId);
+    const { body, clientId } = c.req.valid("json");
+    const { message, created } = unwrap(await room.sendMessage(caller, body, clientId));
+    return created ? c.json(message, 201) : c.json(message, 200);
+  })
+  .openapi(edit, async (c) => {
+    const { roomId, seq } = c.req.valid("param");
+    const { caller, room } = await memberCall(c, roomId);
+    return c.json(unwrap(await room.editMessage(caller, seq, c.req.valid("json").body)), 200);
+  })
+  .openapi(remove, async (c) => {
+    const { roomId, seq } = c.req.valid("param");
+    const { caller, room } = await memberCall(c, roomId);
+    return c.json(unwrap(await room.deleteMessage(caller, seq)), 200);
+  })
+  .openapi(read, async (c) => {
+    const { caller, room } = await memberCall(c, c.req.valid("param").roomId);
+    await room.markRead(caller, c.req.valid("json").seq);
+    return c.body(null, 204);
+  });

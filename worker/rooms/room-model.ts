@@ -1,0 +1,61 @@
+import { and, asc, eq, ne, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { memberships, users } from "../db/schema";
+import type { Role } from "../protocol";
+import type { RoomRow } from "./access";
+import type { Member, RoomDetail } from "./schemas";
+
+// What a room is made of in D1, beyond its row: its members.
+
+export async function membersOf(db: Database, roomId: string): Promise<Member[]> {
+  return db
+    .select({
+      userId: memberships.userId,
+      username: users.username,
+      displayName: users.displayName,
+      role: memberships.role,
+      online: users.online,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.roomId, roomId))
+    .orderBy(
+      sql`CASE ${memberships.role} WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END`,
+      asc(users.usernameKey),
+    );
+}
+
+export async function roomDetail(db: Database, room: RoomRow, role: Role | null): Promise<RoomDetail> {
+  return {
+    id: room.id,
+    kind: room.kind,
+    name: room.name,
+    topic: room.topic,
+    createdAt: room.createdAt.toISOString(),
+    role,
+    members: await membersOf(db, room.id),
+  };
+}
+
+/** Who takes over when an owner leaves: the longest-standing admin, else the longest-standing member. */
+export async function successorOf(db: Database, roomId: string, ownerId: string): Promise<string | null> {
+  const [next] = await db
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.roomId, roomId), ne(memberships.userId, ownerId)))
+    .orderBy(sql`CASE ${memberships.role} WHEN 'admin' THEN 0 ELSE 1 END`, asc(memberships.joinedAt))
+    .limit(1);
+  return next?.userId ?? null;
+}
+
+/** The id of the direct room of two people: the same whoever opens it, so racing opens agree. */
+export async function directRoomKey(
+  a: string,
+  b: string,
+): Promise<{ key: string; id: string; pair: [string, string] }> {
+  const pair: [string, string] = a < b ? [a, b] : [b, a];
+  const key = `${pair[0]}:${pair[1]}`;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));
+  const hex = Array.from(digest.slice(0, 16), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return { key, id: `dm-${hex}`, pair };
+}

@@ -1,0 +1,98 @@
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env";
+import { bearerToken } from "../auth/middleware";
+import { verifyAccessToken } from "../auth/tokens";
+import { database } from "../db/client";
+import { ApiError, invalidRequest, unauthorized } from "../http/errors";
+import { errorResponses } from "../http/openapi";
+import { validationHook } from "../http/validation";
+import { asMember, roomAccess, roomObject } from "./access";
+import { userChannel } from "./notify";
+import { RoomParams, SocketQuery } from "./schemas";
+
+// WebSocket upgrades. The Worker authenticates (token in ?token=, since browsers cannot set headers
+// on a WebSocket) and authorizes against D1 *before* the upgrade, so a bad token is a plain 401 and
+// an outsider a 404. Then it hands the socket to the Durable Object in a request it builds itself:
+// nothing from the client's request but the verified identity and the resume cursor reaches it.
+
+const tags = ["Real time"];
+
+const protocolDescription = `Frames are JSON text with a \`type\`.
+Server → client: \`welcome\` {roomId, userId, lastSeq, online, receipts} first; then \`message\` {message},
+\`message_updated\` {message}, \`typing\` {userId, typing}, \`presence\` {userId, online},
+\`receipt\` {userId, deliveredSeq, readSeq}, \`error\` {code, message, clientId?}, \`pong\`.
+Client → server: \`message\` {body, clientId}, \`typing\` {typing}, \`read\` {seq}, \`ping\`.
+With \`since=N\` the room first sends every message after N, in order, then live frames: no gap, no duplicate.
+Frames over 16 KiB, bodies over 4,000 characters, bad JSON and unknown types get an \`error\` frame; the socket stays open.
+Each connection may send 10 messages/s with bursts of 20 (\`rate_limited\` error frame beyond; nothing is stored).
+Close codes: 4003 you were removed from (or left) the room, 4004 the room was deleted.`;
+
+const roomSocket = createRoute({
+  method: "get",
+  path: "/rooms/{roomId}/ws",
+  tags,
+  summary: "Open a WebSocket to one room",
+  description: protocolDescription,
+  request: { params: RoomParams, query: SocketQuery },
+  responses: {
+    101: { description: "Switching protocols: the socket is open." },
+    ...errorResponses(400, 401, 403, 404),
+  },
+});
+
+const userSocket = createRoute({
+  method: "get",
+  path: "/ws",
+  tags,
+  summary: "Open your own channel: live room list and online status",
+  description: `Server → client: \`room_updated\` {room} (after new messages or reads, at most about once a second per room),
+\`room_added\` {room}, \`room_removed\` {roomId}; \`room\` has the shape of an item of GET /api/rooms.
+You count as online while any of your sockets is open.`,
+  request: { query: z.object({ token: SocketQuery.shape.token }) },
+  responses: { 101: { description: "Switching protocols." }, ...errorResponses(400, 401) },
+});
+
+async function socketUser(c: Context<AppEnv>, token: string | undefined): Promise<string> {
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+    throw invalidRequest("This endpoint upgrades to a WebSocket: send Upgrade: websocket.");
+  }
+  const presented = token ?? bearerToken(c.req.header("Authorization"));
+  if (!presented) throw unauthorized("Send the access token as ?token=.");
+  return (await verifyAccessToken(c.env.JWT_SECRET, presented)).userId;
+}
+
+/** The object's 101 response, which carries the client's end of the socket. */
+function accepted(response: Response): never {
+  if (response.status !== 101 || !response.webSocket) {
+    throw new ApiError("internal_error", "The socket could not be accepted.");
+  }
+  return response as never;
+}
+
+function upgradeRequest(path: string, params: Record<string, string>): Request {
+  const url = new URL(`https://internal${path}`);
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  return new Request(url, { headers: { Upgrade: "websocket" } });
+}
+
+export const socketRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  .openapi(roomSocket, async (c) => {
+    const { roomId } = c.req.valid("param");
+    const { token, since } = c.req.valid("query");
+    const userId = await socketUser(c, token);
+    const caller = asMember(await roomAccess(database(c.env.DB), roomId, userId));
+    const params: Record<string, string> = { roomId: caller.roomId, userId: caller.userId };
+    if (since !== undefined) params.since = String(since);
+    const response = await roomObject(c.env, roomId).fetch(upgradeRequest("/connect", params));
+    if (response.status !== 101)
+      throw new ApiError("internal_error", "The room could not accept the socket.");
+    return response as never;
+  })
+  .openapi(userSocket, async (c) => {
+    const userId = await socketUser(c, c.req.valid("query").token);
+    const response = await userChannel(c.env, userId).fetch(upgradeRequest("/connect", { userId }));
+    if (response.status !== 101)
+      throw new ApiError("internal_error", "The channel could not accept the socket.");
+    return response as never;
+  });
