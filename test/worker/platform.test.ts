@@ -77,10 +77,23 @@ describe("the API's documentation", () => {
       "/api/auth/refresh",
       "/api/auth/register",
       "/api/auth/verify",
+      "/api/rooms",
+      "/api/rooms/direct",
+      "/api/rooms/discover",
+      "/api/rooms/{roomId}",
+      "/api/rooms/{roomId}/join",
+      "/api/rooms/{roomId}/leave",
+      "/api/rooms/{roomId}/members",
+      "/api/rooms/{roomId}/members/{userId}",
+      "/api/rooms/{roomId}/messages",
+      "/api/rooms/{roomId}/messages/{seq}",
+      "/api/rooms/{roomId}/read",
+      "/api/rooms/{roomId}/ws",
       "/api/users",
       "/api/users/me",
       "/api/users/me/password",
       "/api/users/{userId}",
+      "/api/ws",
     ]);
     expect(Object.keys(doc.paths["/api/users/me"] ?? {}).sort()).toEqual(["get", "patch"]);
     expect(doc.paths["/api/auth/login"]?.post?.responses).toHaveProperty("429");

@@ -14,6 +14,7 @@ import {
   TYPING_TIMEOUT_MS,
 } from "../protocol";
 import { pushRoomSummaries } from "../rooms/notify";
+import { answerPingsWhileAsleep, completeClose } from "../sockets";
 import { type Page, RoomStore } from "./store";
 import { messageBucket, type TokenBucket } from "./token-bucket";
 
@@ -42,8 +43,6 @@ export type Outcome<T> =
 
 type SocketState = { userId: string; typingUntil: number };
 
-const PING = JSON.stringify({ type: "ping" });
-const PONG = JSON.stringify({ type: "pong" });
 /** Delivery receipts are coalesced: one `receipt` per member per window instead of one per message. */
 const RECEIPT_WINDOW_MS = 250;
 /** Room summaries and read markers reach D1 at most about once a second. */
@@ -66,12 +65,13 @@ export class Room extends DurableObject<Env> {
   private readonly pendingDelivered = new Map<string, number>();
   private readonly pendingReceipts = new Set<string>();
   private receiptTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A cache of meta.room_id (the object learns its room's id from the first call it gets). */
+  private knownRoomId: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new RoomStore(ctx.storage.sql);
-    // Keepalive pings are answered by the runtime without waking the object.
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+    answerPingsWhileAsleep(ctx);
   }
 
   // ── Connecting ────────────────────────────────────────────────────────────────────────────────
@@ -266,7 +266,8 @@ export class Room extends DurableObject<Env> {
     }
   }
 
-  override async webSocketClose(socket: WebSocket): Promise<void> {
+  override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
+    completeClose(socket, code, reason);
     this.forget(socket);
   }
 
@@ -445,11 +446,13 @@ export class Room extends DurableObject<Env> {
   // ── Plumbing ──────────────────────────────────────────────────────────────────────────────────
 
   private remember(roomId: string): void {
-    if (this.store.getMeta("room_id") !== roomId) this.store.setMeta("room_id", roomId);
+    if (this.roomId() !== roomId) this.store.setMeta("room_id", roomId);
+    this.knownRoomId = roomId;
   }
 
   private roomId(): string | null {
-    return this.store.getMeta("room_id");
+    this.knownRoomId ??= this.store.getMeta("room_id");
+    return this.knownRoomId;
   }
 
   private stateOf(socket: WebSocket): SocketState {

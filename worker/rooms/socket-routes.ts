@@ -4,7 +4,7 @@ import type { AppEnv } from "../app-env";
 import { bearerToken } from "../auth/middleware";
 import { verifyAccessToken } from "../auth/tokens";
 import { database } from "../db/client";
-import { ApiError, invalidRequest, unauthorized } from "../http/errors";
+import { ApiError, invalidRequest, notFound, unauthorized } from "../http/errors";
 import { errorResponses } from "../http/openapi";
 import { validationHook } from "../http/validation";
 import { asMember, roomAccess, roomObject } from "./access";
@@ -37,7 +37,7 @@ const roomSocket = createRoute({
   request: { params: RoomParams, query: SocketQuery },
   responses: {
     101: { description: "Switching protocols: the socket is open." },
-    ...errorResponses(400, 401, 403, 404),
+    ...errorResponses(400, 401, 404),
   },
 });
 
@@ -81,18 +81,15 @@ export const socketRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHoo
     const { roomId } = c.req.valid("param");
     const { token, since } = c.req.valid("query");
     const userId = await socketUser(c, token);
-    const caller = asMember(await roomAccess(database(c.env.DB), roomId, userId));
+    const access = await roomAccess(database(c.env.DB), roomId, userId);
+    // API.md: a non-member gets 404 here, even for a public room they could join.
+    if (!access.role) throw notFound("No such room.");
+    const caller = asMember(access);
     const params: Record<string, string> = { roomId: caller.roomId, userId: caller.userId };
     if (since !== undefined) params.since = String(since);
-    const response = await roomObject(c.env, roomId).fetch(upgradeRequest("/connect", params));
-    if (response.status !== 101)
-      throw new ApiError("internal_error", "The room could not accept the socket.");
-    return response as never;
+    return accepted(await roomObject(c.env, roomId).fetch(upgradeRequest("/connect", params)));
   })
   .openapi(userSocket, async (c) => {
     const userId = await socketUser(c, c.req.valid("query").token);
-    const response = await userChannel(c.env, userId).fetch(upgradeRequest("/connect", { userId }));
-    if (response.status !== 101)
-      throw new ApiError("internal_error", "The channel could not accept the socket.");
-    return response as never;
+    return accepted(await userChannel(c.env, userId).fetch(upgradeRequest("/connect", { userId })));
   });

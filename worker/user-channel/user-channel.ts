@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { users } from "../db/schema";
 import type { ServerFrame } from "../protocol";
+import { answerPingsWhileAsleep, completeClose } from "../sockets";
 
 // A user's own channel (GET /api/ws): one Durable Object per user that keeps their room list live
 // (room_updated / room_added / room_removed) over a single socket per signed-in client, instead of
@@ -12,13 +13,10 @@ import type { ServerFrame } from "../protocol";
 // Sockets use the Hibernation API; the user's id rides in each socket's attachment, so a woken
 // object knows whom it serves without any field surviving.
 
-const PING = JSON.stringify({ type: "ping" });
-const PONG = JSON.stringify({ type: "pong" });
-
 export class UserChannel extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+    answerPingsWhileAsleep(ctx);
   }
 
   /** The Worker forwards a verified user's upgrade here as /connect?userId. */
@@ -58,7 +56,8 @@ export class UserChannel extends DurableObject<Env> {
     socket.send(JSON.stringify(frame));
   }
 
-  override async webSocketClose(socket: WebSocket): Promise<void> {
+  override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
+    completeClose(socket, code, reason);
     await this.closed(socket);
   }
 
