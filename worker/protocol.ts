@@ -17,7 +17,8 @@ export const CloseCode = {
   roomDeleted: 4004,
 } as const;
 
-function characters(value: string): number {
+/** Length in characters as people count them (code points), not UTF-16 units. */
+export function characterCount(value: string): number {
   let count = 0;
   for (const _ of value) count++;
   return count;
@@ -27,12 +28,15 @@ function characters(value: string): number {
 export const MessageBody = z
   .string()
   .refine((body) => body.trim().length > 0, "must not be empty or only white space")
-  .refine((body) => characters(body) <= MAX_MESSAGE_CHARS, `must be at most ${MAX_MESSAGE_CHARS} characters`);
+  .refine(
+    (body) => characterCount(body) <= MAX_MESSAGE_CHARS,
+    `must be at most ${MAX_MESSAGE_CHARS} characters`,
+  );
 
 export const ClientId = z
   .string()
   .min(1, "must be 1 to 64 characters")
-  .refine((id) => characters(id) <= MAX_CLIENT_ID_CHARS, "must be 1 to 64 characters");
+  .refine((id) => characterCount(id) <= MAX_CLIENT_ID_CHARS, "must be 1 to 64 characters");
 
 export const Seq = z.number().int("must be a whole number").nonnegative("must be 0 or more");
 

@@ -4,19 +4,32 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyLocalMigrations, type LocalServer, startLocalServer } from "../../scripts/local-server.ts";
 
-export type TestServer = LocalServer & { persistTo: string; dispose: () => Promise<void> };
+export type TestServer = {
+  url: string;
+  port: number;
+  persistTo: string;
+  output: () => string;
+  /** Stops the server and starts it again on the same port and state, as a deploy or crash would. */
+  restart: () => Promise<void>;
+  dispose: () => Promise<void>;
+};
 
 /** A fresh Hubbub on a free port with an empty database of its own. */
 export async function startTestServer(): Promise<TestServer> {
   const persistTo = mkdtempSync(join(tmpdir(), "hubbub-e2e-"));
   await applyLocalMigrations(persistTo, true);
-  const server = await startLocalServer({
-    persistTo,
-    vars: { JWT_SECRET: randomBytes(32).toString("base64url") },
-  });
+  const vars = { JWT_SECRET: randomBytes(32).toString("base64url") };
+  let server: LocalServer = await startLocalServer({ persistTo, vars });
+  const port = server.port;
   return {
-    ...server,
+    url: server.url,
+    port,
     persistTo,
+    output: () => server.output(),
+    restart: async () => {
+      await server.stop();
+      server = await startLocalServer({ port, persistTo, vars });
+    },
     dispose: async () => {
       await server.stop();
       rmSync(persistTo, { recursive: true, force: true });
@@ -28,7 +41,7 @@ export type Reply = { status: number; headers: Headers; body: Record<string, unk
 
 /** One JSON call to the server, as curl would make it. */
 export async function call(
-  server: LocalServer,
+  server: { url: string },
   method: string,
   path: string,
   options: { token?: string; body?: unknown } = {},

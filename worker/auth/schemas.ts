@@ -35,3 +35,5 @@ export const VerifyResultSchema = z
     expiresAt: z.string().openapi({ format: "date-time" }),
   })
   .openapi("VerifyResult");
+
+export type AuthResult = z.infer<typeof AuthResultSchema>;

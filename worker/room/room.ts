@@ -5,6 +5,7 @@ import { memberships, rooms } from "../db/schema";
 import {
   ClientFrameSchema,
   CloseCode,
+  characterCount,
   type ErrorCode,
   MAX_FRAME_BYTES,
   MAX_MESSAGE_CHARS,
@@ -301,7 +302,7 @@ export class Room extends DurableObject<Env> {
   private oversizedBody(json: unknown): { message: string; clientId?: string } | null {
     if (typeof json !== "object" || json === null) return null;
     const { type, body, clientId } = json as { type?: unknown; body?: unknown; clientId?: unknown };
-    if (type !== "message" || typeof body !== "string" || Array.from(body).length <= MAX_MESSAGE_CHARS)
+    if (type !== "message" || typeof body !== "string" || characterCount(body) <= MAX_MESSAGE_CHARS)
       return null;
     return {
       message: `body: must be at most ${MAX_MESSAGE_CHARS} characters`,

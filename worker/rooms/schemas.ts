@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { text, visibleText } from "../http/validation";
+import { text, visibleText } from "../http/text";
 import {
   ClientId,
   LastMessageSchema,
@@ -174,3 +174,6 @@ export const SocketQuery = z.object({
     description: "Resume: first receive every message after this seq, then live frames.",
   }),
 });
+
+export type DiscoveredRoom = z.infer<typeof DiscoveredRoomSchema>;
+export type MessagePage = z.infer<typeof HistorySchema>;

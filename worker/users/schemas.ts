@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { text, visibleText } from "../http/validation";
+import { text, visibleText } from "../http/text";
 
 export const Username = z
   .string()

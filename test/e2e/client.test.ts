@@ -1,0 +1,134 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, screenshotPath } from "./browser.ts";
+import { startTestServer, type TestServer } from "./server.ts";
+
+// The web client as two people use it: two browser contexts against a real `wrangler dev`.
+
+let server: TestServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.dispose();
+});
+
+async function signUp(username: string, viewport = { width: 1200, height: 780 }): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByRole("tab", { name: "Create account" }).click();
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).last().click();
+  await page.getByText(`Welcome, ${username}`).waitFor();
+  return page;
+}
+
+const composer = (page: Page) => page.getByRole("textbox", { name: /^Message / });
+const bubble = (page: Page, text: string) =>
+  page.locator(".message:not(.pending) .bubble", { hasText: text });
+const live = (page: Page) => page.locator('.room[data-connection="live"]').waitFor();
+
+async function send(page: Page, text: string) {
+  await composer(page).fill(text);
+  await composer(page).press("Enter");
+}
+
+describe("the web client", () => {
+  it("validates sign-up fields inline before asking the server", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.getByRole("tab", { name: "Create account" }).click();
+    await page.getByLabel("Username").fill("a!");
+    await page.getByLabel("Password").fill("short");
+    await page.getByRole("button", { name: "Create account" }).last().click();
+    await page.getByText("3 to 32 letters, digits, _ . or -").waitFor();
+    await page.getByText("At least 8 characters").waitFor();
+    await context.close();
+  });
+
+  it("lets two people chat in a direct room: delivery, typing, read receipts, unread badges, history on reload", async () => {
+    const alice = await signUp("alice");
+    const bob = await signUp("bob");
+
+    // Alice starts a direct chat with Bob and sends the first message.
+    await alice.getByRole("button", { name: "New chat" }).click();
+    await alice.getByLabel("Search people by username").fill("bob");
+    await alice.getByRole("button", { name: "Message bob" }).click();
+    await live(alice);
+    await send(alice, "Hi Bob! <script>window.pwned = true</script> https://example.com/docs");
+    await bubble(alice, "Hi Bob!").waitFor();
+
+    // Bob, still on his room list, sees the room appear with an unread badge.
+    const bobsRoom = bob.getByRole("link", { name: /alice/ });
+    await bobsRoom.locator(".badge", { hasText: "1" }).waitFor();
+    await bob.screenshot({ path: screenshotPath("desktop-unread-badge.png") });
+
+    await bobsRoom.click();
+    await live(bob);
+    // The message is text, never HTML; the link is clickable and safe.
+    const received = bubble(bob, "Hi Bob!");
+    await expect(received.textContent()).resolves.toContain("<script>window.pwned = true</script>");
+    expect(await bob.evaluate(() => (window as { pwned?: boolean }).pwned)).toBeUndefined();
+    const link = received.getByRole("link", { name: "https://example.com/docs" });
+    expect(await link.getAttribute("rel")).toContain("noopener");
+    // Opening the room reads it: the badge clears and Alice sees "Read".
+    await bobsRoom.locator(".badge").waitFor({ state: "detached" });
+    await alice.locator(".receipt.read", { hasText: "Read" }).waitFor();
+
+    // Typing shows on the other side, then Bob's reply arrives.
+    await composer(bob).fill("Hello Alice, typing…");
+    await alice.getByText("bob is typing…").waitFor();
+    await composer(bob).press("Enter");
+    await bubble(alice, "Hello Alice, typing…").waitFor();
+    await alice.getByText("bob is typing…").waitFor({ state: "detached" });
+    await alice.screenshot({ path: screenshotPath("desktop-direct-room.png") });
+
+    // History survives a reload.
+    await bob.reload();
+    await bubble(bob, "Hi Bob!").waitFor();
+    await bubble(bob, "Hello Alice, typing…").waitFor();
+
+    // On a phone the room fills the screen, with a way back to the list.
+    await bob.setViewportSize({ width: 375, height: 740 });
+    await bob.screenshot({ path: screenshotPath("phone-direct-room.png") });
+    await bob.getByRole("button", { name: "Back to rooms" }).click();
+    await bob.screenshot({ path: screenshotPath("phone-room-list.png") });
+  });
+
+  it("reconnects after the server restarts mid-conversation, losing and doubling nothing", async () => {
+    const carol = await signUp("carol");
+    const dave = await signUp("dave");
+    await carol.getByRole("button", { name: "New chat" }).click();
+    await carol.getByLabel("Search people by username").fill("dave");
+    await carol.getByRole("button", { name: "Message dave" }).click();
+    await live(carol);
+    await send(carol, "before the restart");
+    await dave.getByRole("link", { name: /carol/ }).click();
+    await live(dave);
+    await bubble(dave, "before the restart").waitFor();
+
+    await server.restart();
+    await carol.locator('.room[data-connection="live"]').waitFor({ state: "detached" });
+    await live(carol);
+    await live(dave);
+    await send(carol, "after the restart");
+    await send(dave, "dave after the restart");
+    await bubble(dave, "after the restart").first().waitFor();
+    await bubble(carol, "dave after the restart").waitFor();
+
+    for (const page of [carol, dave]) {
+      const bodies = await page.locator(".message:not(.pending) .bubble").allTextContents();
+      expect(bodies).toEqual(["before the restart", "after the restart", "dave after the restart"]);
+      expect(await page.locator(".message.pending").count()).toBe(0);
+    }
+  });
+});

@@ -1,0 +1,18 @@
+// The client's view of the API, derived from the Worker's own schemas and protocol module:
+// nothing here is a hand-copied shape, so a change on the server shows up here as a type error.
+
+export type { AuthResult } from "../../../worker/auth/schemas";
+export type {
+  ClientFrame,
+  LastMessage,
+  Message,
+  Receipt,
+  RoomKind,
+  RoomSummary,
+  ServerFrame,
+} from "../../../worker/protocol";
+export { CloseCode, characterCount, MAX_MESSAGE_CHARS, TYPING_TIMEOUT_MS } from "../../../worker/protocol";
+export type { DiscoveredRoom, Member, MessagePage, RoomDetail } from "../../../worker/rooms/schemas";
+export type { OwnProfile, PublicProfile } from "../../../worker/users/schemas";
+
+export type ErrorBody = { error: { code: string; message: string; details?: unknown } };

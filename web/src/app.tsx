@@ -1,0 +1,90 @@
+import { useCallback, useEffect, useState } from "preact/hooks";
+import { api } from "./api/http";
+import { currentSession, onSessionChange, type Session, signOut } from "./api/session";
+import type { RoomSummary } from "./api/types";
+import { AuthScreen } from "./components/AuthScreen";
+import { CreateRoomDialog, DirectDialog, DiscoverDialog, ProfileDialog } from "./components/Dialogs";
+import { RoomView } from "./components/RoomView";
+import { type DialogName, Sidebar } from "./components/Sidebar";
+import { type ConnectionState, openLiveSocket } from "./realtime/live-socket";
+import { useRoomRoute } from "./router";
+import { applyRoomFrame, markRoomRead, sortByActivity } from "./state/room-list";
+
+export function App() {
+  const [session, setSession] = useState<Session | null>(currentSession());
+  useEffect(() => onSessionChange(setSession), []);
+  return session ? <Chat session={session} /> : <AuthScreen />;
+}
+
+/** The signed-in app: the room list (kept live by the user's own channel) and the open room. */
+function Chat({ session }: { session: Session }) {
+  const roomId = useRoomRoute();
+  const [rooms, setRooms] = useState<RoomSummary[] | null>(null);
+  const [connection, setConnection] = useState<ConnectionState>("connecting");
+  const [dialog, setDialog] = useState<DialogName | null>(null);
+  const userId = session.user.id;
+
+  useEffect(() => {
+    const load = () =>
+      api<{ rooms: RoomSummary[] }>("GET", "/rooms")
+        .then((list) => setRooms(sortByActivity(list.rooms)))
+        .catch((error) => console.error(error));
+    const channel = openLiveSocket({
+      path: () => "/ws",
+      onFrame: (frame) => setRooms((current) => (current ? applyRoomFrame(current, frame) : current)),
+      onState: (state) => {
+        setConnection(state);
+        // Whatever changed while we were away is in a fresh list.
+        if (state === "live") void load();
+      },
+    });
+    return () => channel.close();
+  }, [userId]);
+
+  useEffect(() => {
+    document.title = (() => {
+      const unread = rooms?.reduce((sum, room) => sum + room.unreadCount, 0) ?? 0;
+      return unread > 0 ? `(${unread}) Hubbub` : "Hubbub";
+    })();
+  }, [rooms]);
+
+  const onRead = useCallback(
+    (id: string, seq: number) => setRooms((current) => (current ? markRoomRead(current, id, seq) : current)),
+    [],
+  );
+
+  return (
+    <div class={roomId ? "app in-room" : "app"}>
+      <Sidebar
+        session={session}
+        rooms={rooms}
+        activeRoomId={roomId}
+        connection={connection}
+        onOpen={setDialog}
+        onSignOut={() => void signOut()}
+      />
+      <main class="main">
+        {roomId ? (
+          <RoomView key={roomId} roomId={roomId} session={session} onRead={onRead} />
+        ) : (
+          <section class="room empty-state">
+            <h1>Welcome, {session.user.displayName}</h1>
+            <p class="muted">Pick a room on the left, or start something new.</p>
+            <div class="actions">
+              <button type="button" class="primary" onClick={() => setDialog("direct")}>
+                New message
+              </button>
+              <button type="button" onClick={() => setDialog("discover")}>
+                Browse rooms
+              </button>
+            </div>
+          </section>
+        )}
+      </main>
+      {dialog === "create" && <CreateRoomDialog onClose={() => setDialog(null)} />}
+      {dialog === "discover" && <DiscoverDialog onClose={() => setDialog(null)} />}
+      {dialog === "direct" && <DirectDialog onClose={() => setDialog(null)} />}
+      {dialog === "profile" && <ProfileDialog session={session} onClose={() => setDialog(null)} />}
+    </div>
+  );
+}

@@ -1,0 +1,231 @@
+import { useEffect, useState } from "preact/hooks";
+import { ApiError, api } from "../api/http";
+import { type Session, updateUser } from "../api/session";
+import type { DiscoveredRoom, OwnProfile, PublicProfile, RoomDetail } from "../api/types";
+import { navigate } from "../router";
+import { Avatar } from "./Avatar";
+import { Dialog } from "./Dialog";
+
+// The dialogs of the sidebar: create a room, browse and join public rooms, start a direct chat,
+// edit your profile.
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function CreateRoomDialog({ onClose }: { onClose: () => void }) {
+  const [name, setName] = useState("");
+  const [topic, setTopic] = useState("");
+  const [kind, setKind] = useState<"public" | "private">("public");
+  const [error, setError] = useState<string | null>(null);
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (!name.trim()) return setError("Give the room a name.");
+    try {
+      const room = await api<RoomDetail>("POST", "/rooms", { name: name.trim(), kind, topic });
+      onClose();
+      navigate(`/rooms/${room.id}`);
+    } catch (failure) {
+      setError(message(failure));
+    }
+  }
+  return (
+    <Dialog title="Create a room" onClose={onClose}>
+      <form onSubmit={submit} class="stack">
+        <label for="room-name">Name</label>
+        <input id="room-name" value={name} maxLength={80} onInput={(e) => setName(e.currentTarget.value)} />
+        <label for="room-topic">Topic (optional)</label>
+        <input
+          id="room-topic"
+          value={topic}
+          maxLength={250}
+          onInput={(e) => setTopic(e.currentTarget.value)}
+        />
+        <fieldset class="kind">
+          <legend>Who can join</legend>
+          <label>
+            <input type="radio" name="kind" checked={kind === "public"} onChange={() => setKind("public")} />{" "}
+            Public: anyone can find and join it
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="kind"
+              checked={kind === "private"}
+              onChange={() => setKind("private")}
+            />{" "}
+            Private: members are added by you or an admin
+          </label>
+        </fieldset>
+        {error && (
+          <p class="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" class="primary">
+          Create room
+        </button>
+      </form>
+    </Dialog>
+  );
+}
+
+export function DiscoverDialog({ onClose }: { onClose: () => void }) {
+  const [query, setQuery] = useState("");
+  const [rooms, setRooms] = useState<DiscoveredRoom[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      api<{ rooms: DiscoveredRoom[] }>("GET", `/rooms/discover?q=${encodeURIComponent(query)}`)
+        .then((found) => setRooms(found.rooms))
+        .catch((failure) => setError(message(failure)));
+    }, 200);
+    return () => clearTimeout(timer);
+  }, [query]);
+  async function join(room: DiscoveredRoom) {
+    try {
+      await api("POST", `/rooms/${room.id}/join`);
+      onClose();
+      navigate(`/rooms/${room.id}`);
+    } catch (failure) {
+      setError(message(failure));
+    }
+  }
+  return (
+    <Dialog title="Browse public rooms" onClose={onClose}>
+      <label for="discover-q">Search rooms</label>
+      <input id="discover-q" type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+      {error && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <ul class="pick-list">
+        {rooms?.length === 0 && (
+          <li class="muted">No public rooms to join{query ? ` matching “${query}”` : ""}.</li>
+        )}
+        {rooms?.map((room) => (
+          <li key={room.id}>
+            <span class="pick-text">
+              <strong># {room.name}</strong>
+              <span class="muted">
+                {room.memberCount} {room.memberCount === 1 ? "member" : "members"}
+                {room.topic ? ` · ${room.topic}` : ""}
+              </span>
+            </span>
+            <button type="button" onClick={() => join(room)}>
+              Join
+            </button>
+          </li>
+        ))}
+      </ul>
+    </Dialog>
+  );
+}
+
+/** People search, used to start a direct chat and to add members to a room. */
+export function PeoplePicker(props: { action: string; onPick: (person: PublicProfile) => Promise<void> }) {
+  const [query, setQuery] = useState("");
+  const [people, setPeople] = useState<PublicProfile[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      api<{ users: PublicProfile[] }>("GET", `/users?q=${encodeURIComponent(query)}&limit=20`)
+        .then((found) => setPeople(found.users))
+        .catch((failure) => setError(message(failure)));
+    }, 200);
+    return () => clearTimeout(timer);
+  }, [query]);
+  return (
+    <>
+      <label for="people-q">Search people by username</label>
+      <input id="people-q" type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+      {error && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      <ul class="pick-list">
+        {people?.length === 0 && <li class="muted">Nobody found.</li>}
+        {people?.map((person) => (
+          <li key={person.id}>
+            <Avatar name={person.displayName} id={person.id} online={person.online} />
+            <span class="pick-text">
+              <strong>{person.displayName}</strong>
+              <span class="muted">@{person.username}</span>
+            </span>
+            <button
+              type="button"
+              onClick={() => props.onPick(person).catch((failure) => setError(message(failure)))}
+              aria-label={`${props.action} ${person.displayName}`}
+            >
+              {props.action}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+export function DirectDialog({ onClose }: { onClose: () => void }) {
+  return (
+    <Dialog title="New direct message" onClose={onClose}>
+      <PeoplePicker
+        action="Message"
+        onPick={async (person) => {
+          const room = await api<RoomDetail>("POST", "/rooms/direct", { userId: person.id });
+          onClose();
+          navigate(`/rooms/${room.id}`);
+        }}
+      />
+    </Dialog>
+  );
+}
+
+export function ProfileDialog({ session, onClose }: { session: Session; onClose: () => void }) {
+  const [displayName, setDisplayName] = useState(session.user.displayName);
+  const [bio, setBio] = useState(session.user.bio);
+  const [status, setStatus] = useState<string | null>(null);
+  async function submit(event: Event) {
+    event.preventDefault();
+    try {
+      const user = await api<OwnProfile>("PATCH", "/users/me", { displayName, bio });
+      updateUser(user);
+      setStatus("Saved.");
+    } catch (failure) {
+      setStatus(failure instanceof ApiError ? failure.message : message(failure));
+    }
+  }
+  return (
+    <Dialog title="Your profile" onClose={onClose}>
+      <form onSubmit={submit} class="stack">
+        <p class="muted">@{session.user.username}</p>
+        <label for="profile-name">Display name</label>
+        <input
+          id="profile-name"
+          value={displayName}
+          maxLength={64}
+          onInput={(e) => setDisplayName(e.currentTarget.value)}
+        />
+        <label for="profile-bio">Bio</label>
+        <textarea
+          id="profile-bio"
+          value={bio}
+          maxLength={500}
+          rows={4}
+          onInput={(e) => setBio(e.currentTarget.value)}
+        />
+        <p class="muted counter">{500 - [...bio].length} characters left</p>
+        {status && (
+          <p class="status" role="status">
+            {status}
+          </p>
+        )}
+        <button type="submit" class="primary">
+          Save
+        </button>
+      </form>
+    </Dialog>
+  );
+}

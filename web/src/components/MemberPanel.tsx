@@ -1,0 +1,128 @@
+import { useState } from "preact/hooks";
+import { api } from "../api/http";
+import type { RoomDetail } from "../api/types";
+import { navigate } from "../router";
+import { Avatar } from "./Avatar";
+import { Dialog } from "./Dialog";
+import { PeoplePicker } from "./Dialogs";
+
+// Who is in the room and who is online; owners and admins add and remove people here.
+
+export function MemberPanel(props: {
+  room: RoomDetail;
+  me: string;
+  online: Set<string>;
+  onChanged: () => void;
+  onClose: () => void;
+}) {
+  const [adding, setAdding] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const { room } = props;
+  const canManage = room.kind !== "direct" && (room.role === "owner" || room.role === "admin");
+
+  async function run(action: () => Promise<unknown>) {
+    try {
+      setError(null);
+      await action();
+      props.onChanged();
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    }
+  }
+
+  return (
+    <aside class="member-panel" aria-label="Members">
+      <header class="panel-header">
+        <h2>Members ({room.members.length})</h2>
+        <button type="button" class="icon-button" aria-label="Close members" onClick={props.onClose}>
+          ✕
+        </button>
+      </header>
+      {room.topic && <p class="muted pad">{room.topic}</p>}
+      <ul class="members">
+        {room.members.map((member) => {
+          const online = props.online.has(member.userId) || member.online;
+          return (
+            <li key={member.userId}>
+              <Avatar name={member.displayName} id={member.userId} online={online} />
+              <span class="pick-text">
+                <strong>
+                  {member.displayName}
+                  {member.userId === props.me ? " (you)" : ""}
+                </strong>
+                <span class="muted">
+                  {online ? "online" : "offline"}
+                  {member.role !== "member" ? ` · ${member.role}` : ""}
+                </span>
+              </span>
+              {canManage &&
+                member.userId !== props.me &&
+                (room.role === "owner" || member.role === "member") && (
+                  <button
+                    type="button"
+                    class="link-button"
+                    aria-label={`Remove ${member.displayName}`}
+                    onClick={() => run(() => api("DELETE", `/rooms/${room.id}/members/${member.userId}`))}
+                  >
+                    Remove
+                  </button>
+                )}
+            </li>
+          );
+        })}
+      </ul>
+      {error && (
+        <p class="form-error pad" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="panel-actions">
+        {canManage && (
+          <button type="button" onClick={() => setAdding(true)}>
+            Add people
+          </button>
+        )}
+        {room.kind !== "direct" && (
+          <button
+            type="button"
+            onClick={() =>
+              run(async () => {
+                await api("POST", `/rooms/${room.id}/leave`);
+                navigate("/");
+              })
+            }
+          >
+            Leave room
+          </button>
+        )}
+        {room.role === "owner" && (
+          <button
+            type="button"
+            class="danger"
+            onClick={() =>
+              confirm(`Delete # ${room.name} for everyone?`) &&
+              run(async () => {
+                await api("DELETE", `/rooms/${room.id}`);
+                navigate("/");
+              })
+            }
+          >
+            Delete room
+          </button>
+        )}
+      </div>
+      {adding && (
+        <Dialog title={`Add people to # ${room.name}`} onClose={() => setAdding(false)}>
+          <PeoplePicker
+            action="Add"
+            onPick={async (person) => {
+              await api("POST", `/rooms/${room.id}/members`, { userId: person.id });
+              setAdding(false);
+              props.onChanged();
+            }}
+          />
+        </Dialog>
+      )}
+    </aside>
+  );
+}

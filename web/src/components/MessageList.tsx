@@ -1,0 +1,122 @@
+import type { Member, Message, Receipt } from "../api/types";
+import { clockTime, dayLabel, sameDay } from "../format";
+import type { PendingSend } from "../state/timeline";
+import { Avatar } from "./Avatar";
+import { RichText } from "./RichText";
+
+// The messages of a room: day separators, consecutive messages of one person grouped, our own on
+// the right with their receipt (✓ sent, ✓✓ delivered, ✓✓ read in a direct room; "read by N" in a group).
+
+const GROUP_GAP_MS = 5 * 60 * 1000;
+
+type Props = {
+  messages: Message[];
+  pending: PendingSend[];
+  me: string;
+  members: Map<string, Member>;
+  receipts: Map<string, Receipt>;
+  direct: boolean;
+  canModerate: boolean;
+  onEdit: (message: Message) => void;
+  onDelete: (message: Message) => void;
+  onRetry: (send: PendingSend) => void;
+  onDiscard: (send: PendingSend) => void;
+};
+
+function receiptLabel(seq: number, props: Props): { text: string; read: boolean } {
+  const others = [...props.receipts.values()].filter((receipt) => receipt.userId !== props.me);
+  const readers = others.filter((receipt) => receipt.readSeq >= seq).length;
+  const delivered = others.some((receipt) => receipt.deliveredSeq >= seq);
+  if (props.direct) {
+    if (readers > 0) return { text: "✓✓ Read", read: true };
+    return delivered ? { text: "✓✓ Delivered", read: false } : { text: "✓ Sent", read: false };
+  }
+  if (readers > 0) return { text: `✓✓ Read by ${readers}`, read: true };
+  return delivered ? { text: "✓✓ Delivered", read: false } : { text: "✓ Sent", read: false };
+}
+
+export function MessageList(props: Props) {
+  const items: preact.JSX.Element[] = [];
+  let previous: Message | null = null;
+  const lastOwnSeq = [...props.messages].reverse().find((message) => message.userId === props.me)?.seq;
+  for (const message of props.messages) {
+    if (!previous || !sameDay(previous.createdAt, message.createdAt)) {
+      items.push(
+        <li key={`day-${message.seq}`} class="day-separator">
+          <span>{dayLabel(message.createdAt)}</span>
+        </li>,
+      );
+    }
+    const grouped =
+      previous !== null &&
+      previous.userId === message.userId &&
+      sameDay(previous.createdAt, message.createdAt) &&
+      Date.parse(message.createdAt) - Date.parse(previous.createdAt) < GROUP_GAP_MS;
+    const own = message.userId === props.me;
+    const author = props.members.get(message.userId);
+    const name = own ? "You" : (author?.displayName ?? "Former member");
+    const deleted = message.deletedAt !== null;
+    const receipt = own && message.seq === lastOwnSeq ? receiptLabel(message.seq, props) : null;
+    items.push(
+      <li
+        key={message.seq}
+        class={`message${own ? " own" : ""}${grouped ? " grouped" : ""}`}
+        data-seq={message.seq}
+        aria-label={`${name} at ${clockTime(message.createdAt)}`}
+      >
+        {!own && !grouped && <Avatar name={name} id={message.userId} />}
+        <div class="bubble-wrap">
+          {!grouped && (
+            <div class="message-meta">
+              <span class="author">{name}</span>
+              <time dateTime={message.createdAt}>{clockTime(message.createdAt)}</time>
+            </div>
+          )}
+          <div class={deleted ? "bubble deleted" : "bubble"}>
+            {deleted ? <em>This message was deleted</em> : <RichText text={message.body} />}
+            {message.editedAt && !deleted && <span class="edited"> (edited)</span>}
+          </div>
+          {receipt && <div class={receipt.read ? "receipt read" : "receipt"}>{receipt.text}</div>}
+          {!deleted && (own || props.canModerate) && (
+            <div class="message-actions">
+              {own && (
+                <button type="button" class="link-button" onClick={() => props.onEdit(message)}>
+                  Edit
+                </button>
+              )}
+              <button type="button" class="link-button" onClick={() => props.onDelete(message)}>
+                Delete
+              </button>
+            </div>
+          )}
+        </div>
+      </li>,
+    );
+    previous = message;
+  }
+  for (const send of props.pending) {
+    items.push(
+      <li key={`pending-${send.clientId}`} class={`message own pending ${send.status}`}>
+        <div class="bubble-wrap">
+          <div class="bubble">
+            <RichText text={send.body} />
+          </div>
+          {send.status === "sending" ? (
+            <div class="receipt">Sending…</div>
+          ) : (
+            <div class="receipt failed" role="alert">
+              Not sent{send.error ? `: ${send.error}` : ""}.{" "}
+              <button type="button" class="link-button" onClick={() => props.onRetry(send)}>
+                Retry
+              </button>{" "}
+              <button type="button" class="link-button" onClick={() => props.onDiscard(send)}>
+                Discard
+              </button>
+            </div>
+          )}
+        </div>
+      </li>,
+    );
+  }
+  return <ol class="messages">{items}</ol>;
+}

@@ -1,0 +1,131 @@
+import type { Session } from "../api/session";
+import type { RoomKind, RoomSummary } from "../api/types";
+import { relativeTime } from "../format";
+import type { ConnectionState } from "../realtime/live-socket";
+import { navigate } from "../router";
+import { Avatar } from "./Avatar";
+
+export type DialogName = "create" | "discover" | "direct" | "profile";
+
+const SECTIONS: { kind: RoomKind; title: string }[] = [
+  { kind: "direct", title: "Direct messages" },
+  { kind: "public", title: "Public rooms" },
+  { kind: "private", title: "Private rooms" },
+];
+
+export const CONNECTION_LABELS: Record<ConnectionState, string> = {
+  connecting: "Connecting…",
+  live: "Live",
+  reconnecting: "Reconnecting…",
+  offline: "Offline",
+  closed: "Disconnected",
+};
+
+function preview(room: RoomSummary, me: string): string {
+  const last = room.lastMessage;
+  if (!last) return room.topic || "No messages yet";
+  const body = last.body === "" ? "Message deleted" : last.body;
+  return last.userId === me ? `You: ${body}` : body;
+}
+
+export function Sidebar(props: {
+  session: Session;
+  rooms: RoomSummary[] | null;
+  activeRoomId: string | null;
+  connection: ConnectionState;
+  onOpen: (dialog: DialogName) => void;
+  onSignOut: () => void;
+}) {
+  const me = props.session.user;
+  return (
+    <nav class="sidebar" aria-label="Rooms">
+      <header class="sidebar-header">
+        <span class="brand">Hubbub</span>
+        <button
+          type="button"
+          class="profile-button"
+          onClick={() => props.onOpen("profile")}
+          aria-label="Edit profile"
+        >
+          <Avatar name={me.displayName} id={me.id} />
+          <span class="profile-name">{me.displayName}</span>
+        </button>
+      </header>
+      <div class="sidebar-actions">
+        <button type="button" onClick={() => props.onOpen("direct")}>
+          New chat
+        </button>
+        <button type="button" onClick={() => props.onOpen("create")}>
+          New room
+        </button>
+        <button type="button" onClick={() => props.onOpen("discover")}>
+          Browse
+        </button>
+      </div>
+      <div class="room-sections">
+        {props.rooms === null && <p class="muted pad">Loading rooms…</p>}
+        {props.rooms?.length === 0 && (
+          <p class="muted pad">No rooms yet. Start a direct message, create a room or browse public ones.</p>
+        )}
+        {SECTIONS.map(({ kind, title }) => {
+          const rooms = props.rooms?.filter((room) => room.kind === kind) ?? [];
+          if (rooms.length === 0) return null;
+          return (
+            <section key={kind} aria-label={title}>
+              <h2 class="section-title">{title}</h2>
+              <ul class="room-list">
+                {rooms.map((room) => {
+                  const active = room.id === props.activeRoomId;
+                  const label =
+                    room.kind === "direct" ? (room.peer?.displayName ?? room.name) : `# ${room.name}`;
+                  return (
+                    <li key={room.id}>
+                      <a
+                        href={`/rooms/${room.id}`}
+                        class={active ? "room-item active" : "room-item"}
+                        aria-current={active ? "page" : undefined}
+                        onClick={(event) => {
+                          event.preventDefault();
+                          navigate(`/rooms/${room.id}`);
+                        }}
+                      >
+                        {room.kind === "direct" && <Avatar name={label} id={room.peer?.id ?? room.id} />}
+                        <span class="room-text">
+                          <span class="room-line">
+                            <span class={room.unreadCount > 0 ? "room-name unread" : "room-name"}>
+                              {label}
+                            </span>
+                            <time class="room-time" dateTime={room.lastActivityAt}>
+                              {relativeTime(room.lastActivityAt)}
+                            </time>
+                          </span>
+                          <span class="room-line">
+                            <span class="room-preview">{preview(room, me.id)}</span>
+                            {room.unreadCount > 0 && (
+                              <span class="badge">
+                                {room.unreadCount > 99 ? "99+" : room.unreadCount}
+                                <span class="visually-hidden"> unread</span>
+                              </span>
+                            )}
+                          </span>
+                        </span>
+                      </a>
+                    </li>
+                  );
+                })}
+              </ul>
+            </section>
+          );
+        })}
+      </div>
+      <footer class="sidebar-footer">
+        <span class={`connection ${props.connection}`} role="status">
+          <span class="dot" aria-hidden="true" /> {CONNECTION_LABELS[props.connection]}
+        </span>
+        <button type="button" class="link-button" onClick={props.onSignOut}>
+          Sign out
+        </button>
+      </footer>
+    </nav>
+  );
+}

@@ -1,0 +1,105 @@
+import ReconnectingWebSocket from "partysocket/ws";
+import { AuthFailure, accessToken } from "../api/session";
+import { type ClientFrame, CloseCode, type ServerFrame } from "../api/types";
+
+// One reconnecting WebSocket (partysocket's, with its exponential backoff) plus what chat needs on
+// top: a fresh access token on every connect, random jitter so a server restart is not met by every
+// client at the same instant, no retry once the session is over or the server closed us on purpose,
+// and a plain state for the UI: connecting, live, reconnecting, offline.
+
+export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline" | "closed";
+
+export type LiveSocketOptions = {
+  /** The path and query to connect to, asked anew on every (re)connect, e.g. with a fresh since=. */
+  path: () => string;
+  onFrame: (frame: ServerFrame) => void;
+  onState?: (state: ConnectionState) => void;
+  /** The server ended the socket on purpose (e.g. removed from the room); no reconnect follows. */
+  onEnded?: (code: number, reason: string) => void;
+};
+
+export type LiveSocket = { send: (frame: ClientFrame) => boolean; close: () => void };
+
+const FINAL_CLOSE_CODES: number[] = [CloseCode.removedFromRoom, CloseCode.roomDeleted];
+const MIN_DELAY_MS = 500;
+const MAX_DELAY_MS = 15_000;
+
+export function openLiveSocket(options: LiveSocketOptions): LiveSocket {
+  let state: ConnectionState = "connecting";
+  const setState = (next: ConnectionState) => {
+    if (next === state) return;
+    state = next;
+    options.onState?.(next);
+  };
+
+  const socket: ReconnectingWebSocket = new ReconnectingWebSocket(
+    async () => {
+      if (socket.retryCount > 1) {
+        // partysocket's backoff, plus up to half of it again at random.
+        const backoff = Math.min(MAX_DELAY_MS, MIN_DELAY_MS * 1.6 ** (socket.retryCount - 1));
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * backoff * 0.5));
+      }
+      let token: string;
+      try {
+        token = await accessToken();
+      } catch (error) {
+        // The session is over: stop for good (the app shows the sign-in screen).
+        if (error instanceof AuthFailure) socket.close();
+        throw error;
+      }
+      const origin = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}`;
+      const path = options.path();
+      return `${origin}/api${path}${path.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}`;
+    },
+    [],
+    {
+      minReconnectionDelay: MIN_DELAY_MS,
+      maxReconnectionDelay: MAX_DELAY_MS,
+      reconnectionDelayGrowFactor: 1.6,
+      connectionTimeout: 8000,
+      shouldReconnectOnClose: (event) => !FINAL_CLOSE_CODES.includes(event.code),
+    },
+  );
+
+  socket.addEventListener("open", () => setState("live"));
+  socket.addEventListener("close", (event) => {
+    if (FINAL_CLOSE_CODES.includes(event.code)) {
+      setState("closed");
+      options.onEnded?.(event.code, event.reason);
+    } else if (state !== "closed") {
+      setState(navigator.onLine ? "reconnecting" : "offline");
+    }
+  });
+  socket.addEventListener("message", (event) => {
+    if (typeof event.data !== "string") return;
+    try {
+      options.onFrame(JSON.parse(event.data) as ServerFrame);
+    } catch (error) {
+      console.error("bad frame from server", error);
+    }
+  });
+
+  // Keep the connection warm through proxies; the server answers without waking the room.
+  const keepalive = setInterval(() => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ type: "ping" }));
+  }, 25_000);
+  const wentOffline = () => setState("offline");
+  const cameOnline = () => socket.reconnect();
+  addEventListener("offline", wentOffline);
+  addEventListener("online", cameOnline);
+
+  return {
+    send(frame) {
+      if (socket.readyState !== socket.OPEN) return false;
+      socket.send(JSON.stringify(frame));
+      return true;
+    },
+    close() {
+      clearInterval(keepalive);
+      removeEventListener("offline", wentOffline);
+      removeEventListener("online", cameOnline);
+      setState("closed");
+      socket.close();
+    },
+  };
+}
