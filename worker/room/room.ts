@@ -215,6 +215,9 @@ export class Room extends DurableObject<Env> {
     if (this.receiptTimer !== undefined) clearTimeout(this.receiptTimer);
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    // Start over empty: a late frame from a closing socket finds no room and is ignored.
+    this.store.createSchema();
+    this.knownRoomId = null;
   }
 
   // ── Socket events (the object may have just woken from hibernation) ──────────────────────────
@@ -433,10 +436,18 @@ export class Room extends DurableObject<Env> {
           ),
         ),
     );
-    // If D1 fails, this throws and the alarm is retried: the summary is still marked due.
-    await db.batch([summary, ...readMarkers]);
-    this.store.markReadsSynced(reads);
+    // Clear "due" before awaiting D1: other events run while we wait, and a message or read that
+    // arrives then must schedule the next flush rather than be folded into this one and forgotten.
+    const due = this.store.getMeta("summary_due");
     this.store.setMeta("summary_due", null);
+    try {
+      await db.batch([summary, ...readMarkers]);
+    } catch (error) {
+      // D1 failed: still due; the alarm is retried.
+      if (this.store.getMeta("summary_due") === null) this.store.setMeta("summary_due", due);
+      throw error;
+    }
+    this.store.markReadsSynced(reads); // only markers that did not move meanwhile
     this.store.setMeta("summary_flushed_at", String(Date.now()));
     // The room lists of members who are online update live; what reached a device counts as delivered.
     for (const delivered of await pushRoomSummaries(this.env, roomId, "room_updated")) {

@@ -43,7 +43,11 @@ export type Page = { messages: Message[]; hasMore: boolean };
 
 export class RoomStore {
   constructor(private readonly sql: SqlStorage) {
-    for (const statement of SCHEMA) sql.exec(statement);
+    this.createSchema();
+  }
+
+  createSchema(): void {
+    for (const statement of SCHEMA) this.sql.exec(statement);
   }
 
   private toMessage(roomId: string, row: MessageRow): Message {
