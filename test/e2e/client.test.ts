@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, screenshotPath } from "./browser.ts";
-import { startTestServer, type TestServer } from "./server.ts";
+import { call, startTestServer, type TestServer } from "./server.ts";
 
 // The web client as two people use it: two browser contexts against a real `wrangler dev`.
 
@@ -130,5 +130,54 @@ describe("the web client", () => {
       expect(bodies).toEqual(["before the restart", "after the restart", "dave after the restart"]);
       expect(await page.locator(".message.pending").count()).toBe(0);
     }
+  });
+
+  it("pages back through history as you scroll up, showing each message once and in order", async () => {
+    // 120 messages from six people (each within the per-connection burst), sent over the API.
+    const people = await Promise.all(
+      ["erin", "finn", "gus", "hana", "ivan", "joy"].map(async (username) => {
+        const reply = await call(server, "POST", "/api/auth/register", {
+          body: { username, password: "correct horse battery" },
+        });
+        return (reply.body as { accessToken: string }).accessToken;
+      }),
+    );
+    const [owner = ""] = people;
+    const room = await call(server, "POST", "/api/rooms", {
+      token: owner,
+      body: { name: "history", kind: "public" },
+    });
+    const roomId = String(room.body?.id);
+    for (const token of people.slice(1)) await call(server, "POST", `/api/rooms/${roomId}/join`, { token });
+    for (let round = 0; round < 20; round++) {
+      for (const [index, token] of people.entries()) {
+        const number = round * people.length + index + 1;
+        const sent = await call(server, "POST", `/api/rooms/${roomId}/messages`, {
+          token,
+          body: { body: `message number ${number}` },
+        });
+        expect(sent.status).toBe(201);
+      }
+    }
+
+    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/rooms/${roomId}`);
+    await page.getByLabel("Username").fill("erin");
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await bubble(page, "message number 120").waitFor();
+    const beginning = page.getByText("This is the beginning of # history.");
+    for (let attempt = 0; attempt < 20 && !(await beginning.isVisible()); attempt++) {
+      await page.locator(".timeline").evaluate((element) => {
+        element.scrollTop = 0;
+      });
+      await page.waitForFunction(
+        () => !document.querySelector(".timeline")?.textContent?.includes("Loading older messages"),
+      );
+    }
+    const bodies = await page.locator(".message:not(.pending) .bubble").allTextContents();
+    expect(bodies).toEqual(Array.from({ length: 120 }, (_, index) => `message number ${index + 1}`));
+    await context.close();
   });
 });
