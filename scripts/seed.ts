@@ -45,7 +45,9 @@ async function person(base: string, username: string, displayName: string): Prom
     password: DEMO_PASSWORD,
   });
   if (login.status !== 200) {
-    throw new Error(`${username} already exists with another password; seed a fresh database (delete .wrangler/state).`);
+    throw new Error(
+      `${username} already exists with another password; seed a fresh database (delete .wrangler/state).`,
+    );
   }
   return login.body;
 }
