@@ -91,7 +91,16 @@ export function ensureDevVars(path = join(projectRoot, ".dev.vars")): void {
   console.log(`Wrote a random JWT_SECRET to ${path}`);
 }
 
-export type LocalServer = { url: string; port: number; output: () => string; stop: () => Promise<void> };
+export type LocalServer = {
+  url: string;
+  port: number;
+  output: () => string;
+  stop: () => Promise<void>;
+  /** The wrangler process; its workerd processes are its descendants (for /proc measurements). */
+  pid: number;
+  /** Kills the whole process group at once with SIGKILL, as a crash would, and waits for the exit. */
+  kill: () => Promise<void>;
+};
 
 export type LocalServerOptions = {
   port?: number;
@@ -100,14 +109,38 @@ export type LocalServerOptions = {
   /** Keep wrangler's output for `output()` (default) or print it. */
   quiet?: boolean;
   timeoutMs?: number;
+  /** Extra environment for wrangler, e.g. `{ X_LOCAL_OBSERVABILITY: "false" }`. */
+  env?: NodeJS.ProcessEnv;
+  /** Another wrangler config than the project's wrangler.toml (`--config`). */
+  config?: string;
+  /** More arguments for `wrangler dev`, e.g. `["--log-level", "warn"]` (which also stops request logs). */
+  extraArgs?: string[];
+  /** The path that must answer 2xx before the server counts as started (default /api/openapi.json). */
+  readyPath?: string;
 };
 
-/** Starts `wrangler dev` on 127.0.0.1 and resolves once the API answers. */
+class PortTaken extends Error {}
+
+/**
+ * Starts `wrangler dev` on 127.0.0.1 and resolves once the API answers. A port we picked can be
+ * taken by someone else before wrangler binds it; then we pick another (a port you chose is kept).
+ */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
-  const port = options.port ?? (await freePort());
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options, options.port ?? (await freePort()));
+    } catch (error) {
+      if (!(error instanceof PortTaken) || options.port !== undefined || attempt >= 5) throw error;
+    }
+  }
+}
+
+async function startOnce(options: LocalServerOptions, port: number): Promise<LocalServer> {
   const args = await devArgs(port, options.persistTo);
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
-  const child = spawnWrangler(args, { quiet: options.quiet ?? true });
+  if (options.config) args.push("--config", options.config);
+  args.push(...(options.extraArgs ?? []));
+  const child = spawnWrangler(args, { quiet: options.quiet ?? true, env: options.env });
   let output = "";
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
@@ -126,12 +159,26 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     clearTimeout(timer);
   };
 
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
     try {
-      const response = await fetch(`${url}/api/openapi.json`);
-      if (response.ok) return { url, port, output: () => output, stop };
+      process.kill(-(child.pid ?? 0), "SIGKILL");
+    } catch {
+      return;
+    }
+    await exited;
+  };
+
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  const readyPath = options.readyPath ?? "/api/openapi.json";
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      if (output.includes("Address already in use")) throw new PortTaken(output);
+      throw new Error(`wrangler dev exited early:\n${output}`);
+    }
+    try {
+      const response = await fetch(`${url}${readyPath}`);
+      if (response.ok) return { url, port, output: () => output, stop, pid: child.pid ?? 0, kill };
     } catch {
       // not listening yet
     }

@@ -108,18 +108,19 @@ describe("in the browser", () => {
     await context.close();
   });
 
-  it("signs up and in from the page", async () => {
+  it("signs up, signs out, and refuses a wrong password from the page", async () => {
     const page = await browser.newPage();
     await page.goto(server.url);
+    await page.getByRole("tab", { name: "Create account" }).click();
     await page.getByLabel("Username").fill("carol");
     await page.getByLabel("Password").fill("correct horse battery");
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.getByText("Signed in as").waitFor();
+    await page.getByRole("button", { name: "Create account" }).last().click();
+    await page.getByText("Welcome, carol").waitFor();
     await page.screenshot({ path: screenshotPath("signed-in.png") });
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByLabel("Username").fill("carol");
     await page.getByLabel("Password").fill("wrong password");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in" }).last().click();
     await expect(page.getByRole("alert").textContent()).resolves.toContain("Wrong username or password");
     await page.close();
   });
