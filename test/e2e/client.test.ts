@@ -116,8 +116,10 @@ describe("the web client", () => {
     await live(dave);
     await bubble(dave, "before the restart").waitFor();
 
+    // Watch for the drop before restarting: the client may be live again by the time restart() returns.
+    const noticed = carol.locator('.room:not([data-connection="live"])').waitFor();
     await server.restart();
-    await carol.locator('.room[data-connection="live"]').waitFor({ state: "detached" });
+    await noticed;
     await live(carol);
     await live(dave);
     await send(carol, "after the restart");
