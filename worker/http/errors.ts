@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { isForeignKeyViolation } from "../db/errors";
 
 // Every error leaves the API in one shape (API.md): {"error": {"code", "message", "details"?}}.
 // Routes throw ApiError; the app's onError turns it, and anything unexpected, into that shape.
@@ -69,6 +70,8 @@ export function handleError(error: unknown, c: Context): Response {
   if (error instanceof ApiError) return errorResponse(c, error);
   const refusal = error instanceof HTTPException ? refusalsByStatus[error.status] : undefined;
   if (refusal) return errorResponse(c, refusal);
+  // Only the caller's own id can be missing: tokens are not looked up per request.
+  if (isForeignKeyViolation(error)) return errorResponse(c, unauthorized("This account no longer exists."));
   // A bug or an outage: log it for us, tell the client nothing about the internals.
   console.error("unhandled error", c.req.method, new URL(c.req.url).pathname, error);
   return errorResponse(c, new ApiError("internal_error", "Something went wrong on our side."));

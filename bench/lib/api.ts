@@ -1,0 +1,80 @@
+// Setting Hubbub up the way a client would: users sign up, create public rooms and join them,
+// all through the public API (the bench never writes to a database directly).
+
+import { pool } from "./load.ts";
+
+export type BenchUser = { id: string; username: string; token: string };
+
+export async function api<T = unknown>(
+  base: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers["content-type"] = "application/json";
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+async function expectOk<T>(reply: Promise<{ status: number; body: T }>, what: string): Promise<T> {
+  const { status, body } = await reply;
+  if (status >= 300) throw new Error(`${what}: HTTP ${status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+export async function registerUsers(base: string, prefix: string, count: number): Promise<BenchUser[]> {
+  const indexes = Array.from({ length: count }, (_, index) => index);
+  return pool(indexes, 8, async (index) => {
+    const username = `${prefix}_${index}`;
+    const body = await expectOk(
+      api<{ user: { id: string }; accessToken: string }>(base, "POST", "/api/auth/register", {
+        body: { username, password: "correct horse battery staple" },
+      }),
+      `register ${username}`,
+    );
+    return { id: body.user.id, username, token: body.accessToken };
+  });
+}
+
+/** A public room made by `members[0]`, joined by the others. */
+export async function createRoom(base: string, name: string, members: BenchUser[]): Promise<string> {
+  const [owner, ...others] = members;
+  if (!owner) throw new Error("a room needs a member");
+  const room = await expectOk(
+    api<{ id: string }>(base, "POST", "/api/rooms", {
+      token: owner.token,
+      body: { name, kind: "public" },
+    }),
+    `create room ${name}`,
+  );
+  for (const member of others) {
+    await expectOk(api(base, "POST", `/api/rooms/${room.id}/join`, { token: member.token }), "join");
+  }
+  return room.id;
+}
+
+/** `count` rooms of `size` distinct members each, taken in turn from `users`. */
+export async function createRooms(
+  base: string,
+  prefix: string,
+  count: number,
+  size: number,
+  users: BenchUser[],
+): Promise<{ id: string; members: BenchUser[] }[]> {
+  if (size > users.length) throw new Error(`rooms of ${size} need at least ${size} users`);
+  const indexes = Array.from({ length: count }, (_, index) => index);
+  return pool(indexes, 8, async (index) => {
+    const members = Array.from(
+      { length: size },
+      (_, slot) => users[(index * size + slot) % users.length] as BenchUser,
+    );
+    return { id: await createRoom(base, `${prefix}-${index}`, members), members };
+  });
+}

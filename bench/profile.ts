@@ -1,0 +1,173 @@
+// `node bench/profile.ts [--scenario a|b|c] [--target hubbub|bare] [--quick]`: where the Worker's CPU
+// goes under one bench scenario. It starts the target like the bench does, attaches to wrangler's
+// inspector (the V8 inspector of the worker's isolate, the one that runs the Durable Objects),
+// records a CPU profile while the scenario runs, and prints the functions with the most self time
+// and the most total time. The full profile lands in test-results/<target>-<scenario>.cpuprofile
+// (open it in Chrome DevTools → Performance, or in VS Code).
+
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import WebSocket from "ws";
+import { projectRoot } from "../scripts/local-server.ts";
+import { registerUsers } from "./lib/api.ts";
+import {
+  bareDriver,
+  type Driver,
+  fullSizes,
+  hubbubDriver,
+  quickSizes,
+  runBroadcast,
+} from "./lib/scenarios.ts";
+import { startBare, startHubbub, type Target } from "./lib/targets.ts";
+
+const { values } = parseArgs({
+  options: {
+    scenario: { type: "string", default: "b" },
+    target: { type: "string", default: "hubbub" },
+    quick: { type: "boolean", default: false },
+    worker: { type: "string", default: "worker" },
+  },
+});
+const sizes = values.quick ? quickSizes : fullSizes;
+
+type CallFrame = { functionName: string; url: string; lineNumber: number; columnNumber: number };
+type ProfileNode = { id: number; callFrame: CallFrame; hitCount?: number; children?: number[] };
+type Profile = {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+};
+
+/** A minimal Chrome DevTools Protocol client over the inspector's WebSocket. */
+async function inspector(port: string) {
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json`)).json()) as {
+    webSocketDebuggerUrl: string;
+  }[];
+  const url = targets[0]?.webSocketDebuggerUrl;
+  if (!url) throw new Error("no inspector target");
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  });
+  let id = 0;
+  const pending = new Map<number, (result: unknown) => void>();
+  ws.on("message", (data) => {
+    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) pending.get(message.id)?.(message.result);
+  });
+  return {
+    send<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+      const callId = ++id;
+      ws.send(JSON.stringify({ id: callId, method, params }));
+      return new Promise((resolve) => pending.set(callId, resolve as (result: unknown) => void));
+    },
+    close: () => ws.close(),
+  };
+}
+
+function label(frame: CallFrame): string {
+  const name = frame.functionName || "(anonymous)";
+  const file = frame.url.split("/").at(-1) ?? "";
+  return file ? `${name} ${file}:${frame.lineNumber + 1}` : name;
+}
+
+function summarize(profile: Profile): string {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const sampleMs = new Map<number, number>();
+  profile.samples.forEach((nodeId, index) => {
+    sampleMs.set(nodeId, (sampleMs.get(nodeId) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000);
+  });
+  const totalMs = (profile.endTime - profile.startTime) / 1000;
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  const walk = (node: ProfileNode, stack: Set<string>): number => {
+    const own = sampleMs.get(node.id) ?? 0;
+    const key = label(node.callFrame);
+    self.set(key, (self.get(key) ?? 0) + own);
+    let sum = own;
+    const added = !stack.has(key);
+    if (added) stack.add(key);
+    for (const child of node.children ?? []) {
+      const childNode = byId.get(child);
+      if (childNode) sum += walk(childNode, stack);
+    }
+    if (added) {
+      stack.delete(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + sum);
+    }
+    return sum;
+  };
+  const root = profile.nodes[0];
+  if (root) walk(root, new Set());
+  const top = (map: Map<string, number>, count: number) =>
+    [...map]
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, count)
+      .map(
+        ([key, ms]) =>
+          `${ms.toFixed(0).padStart(7)} ms ${((ms / totalMs) * 100).toFixed(1).padStart(5)}%  ${key}`,
+      )
+      .join("\n");
+  return `profile of ${totalMs.toFixed(0)} ms\n\nself time:\n${top(self, 30)}\n\ntotal time (including callees):\n${top(inclusive, 30)}`;
+}
+
+const target: Target =
+  values.target === "bare"
+    ? await startBare()
+    : await startHubbub({ MESSAGE_RATE_PER_SEC: "1000000", MESSAGE_BURST: "1000000" }, values.worker);
+try {
+  const args = readFileSync(`/proc/${target.pid}/cmdline`, "utf8").split("\0");
+  const port = args[args.indexOf("--inspector-port") + 1] ?? "";
+  let driver: Driver;
+  if (target.name === "hubbub")
+    driver = hubbubDriver(target, await registerUsers(target.url, "prof", sizes.users));
+  else driver = bareDriver(target);
+  const cdp = await inspector(port);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+  const scenario = values.scenario ?? "b";
+  const plan =
+    scenario === "a"
+      ? {
+          rooms: 1,
+          size: sizes.a.clients,
+          mode: { kind: "closed-loop" as const, messages: sizes.a.messages },
+        }
+      : scenario === "c"
+        ? {
+            rooms: sizes.c.rooms,
+            size: sizes.c.sockets / sizes.c.rooms,
+            mode: { kind: "burst" as const, messages: sizes.c.burst, idleMs: 1000 },
+          }
+        : {
+            rooms: sizes.b.rooms,
+            size: sizes.b.clients,
+            mode: { kind: "closed-loop" as const, messages: sizes.b.messages },
+          };
+  // The profile covers the sends only: it starts once every socket is open.
+  let profiling = Promise.resolve<unknown>(undefined);
+  const result = await runBroadcast(driver, scenario, plan.rooms, plan.size, plan.mode, {
+    sending: () => {
+      profiling = cdp.send("Profiler.start");
+    },
+  });
+  await profiling;
+  const { profile } = await cdp.send<{ profile: Profile }>("Profiler.stop");
+  cdp.close();
+  const dir = join(projectRoot, "test-results");
+  mkdirSync(dir, { recursive: true });
+  const suffix = values.worker === "worker" ? "" : `-${(values.worker ?? "").split("/").at(-1)}`;
+  const file = join(dir, `${target.name}-${scenario}${suffix}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  console.log(
+    `${target.name} ${scenario}: ${result.deliveriesPerSec} deliveries/s, ${result.messagesPerSec} msgs/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (profiling slows it)\n`,
+  );
+  console.log(summarize(profile));
+  console.log(`\nfull profile: ${file}`);
+} finally {
+  await target.dispose();
+}

@@ -1,0 +1,164 @@
+// `npm run bench [-- --quick] [-- --only a,c]`: Hubbub against a bare broadcast Durable Object, on
+// this machine, in one run. See docs/performance.md for what each scenario means and how to read it.
+//
+// Both servers are `wrangler dev` on free 127.0.0.1 ports with local observability off
+// (X_LOCAL_OBSERVABILITY=false) and request logging off (--log-level warn); both are driven by the
+// same `ws` load generator in this process. Results: the terminal, bench/results/latest.json and
+// bench/results/latest.svg.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { projectRoot } from "../scripts/local-server.ts";
+import { chartSvg, formatTable, type Results } from "./lib/report.ts";
+import {
+  bareDriver,
+  fullSizes,
+  hubbubDriver,
+  quickSizes,
+  registerUsers,
+  runBroadcast,
+  runHistory,
+} from "./lib/scenarios.ts";
+import { benchArgs, benchEnv, startBare, startHubbub, type Target } from "./lib/targets.ts";
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string", default: "a,b,c,d" },
+    /** Bench another copy of worker/ (a path inside the project), e.g. to measure a proposal. */
+    worker: { type: "string", default: "worker" },
+  },
+});
+const sizes = values.quick ? quickSizes : fullSizes;
+const only = new Set((values.only ?? "").split(",").map((key) => key.trim()));
+
+/** A closed-loop client sends far faster than a person; the per-connection limit is raised for the bench. */
+const hubbubVars = { MESSAGE_RATE_PER_SEC: "1000000", MESSAGE_BURST: "1000000" };
+
+const log = (text: string) => process.stdout.write(`${text}\n`);
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
+
+log(
+  `Hubbub bench (${values.quick ? "--quick" : "full"}): Hubbub and a bare broadcast Durable Object, both on`,
+);
+log(
+  `wrangler dev on 127.0.0.1 with ${Object.entries(benchEnv)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ")} (local observability off)`,
+);
+log(`and ${benchArgs.join(" ")} (request logging off). Hubbub's per-connection message limit is raised to`);
+log(
+  `MESSAGE_RATE_PER_SEC=${hubbubVars.MESSAGE_RATE_PER_SEC} MESSAGE_BURST=${hubbubVars.MESSAGE_BURST} for the closed-loop clients; every other protection stays on.`,
+);
+log(`D1 statements are counted by a wrapper bundled for "drizzle-orm/d1" (bench/workers/count-d1.ts).\n`);
+
+const targets: Target[] = [];
+let interrupted = false;
+const cleanup = async () => {
+  await Promise.all(targets.map((target) => target.dispose()));
+};
+process.on("SIGINT", () => {
+  interrupted = true;
+  void cleanup().then(() => process.exit(130));
+});
+
+const results: Results = {
+  meta: {
+    mode: values.quick ? "quick" : "full",
+    worker: values.worker,
+    startedAt: new Date(started).toISOString(),
+    machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+    node: process.version,
+    server: "wrangler dev (local workerd), X_LOCAL_OBSERVABILITY=false, --log-level warn",
+    hubbubVars,
+    sizes,
+    notes: [
+      "deliveriesPerSec counts messages received by members other than the sender, from the first send to the last delivery.",
+      "Latency is from the sender's send() to the frame's arrival at each other member, in the same process.",
+      "Memory is the summed RSS of the server's process tree (wrangler + workerd); CPU is % of one core.",
+      "ratio: Hubbub / bare deliveriesPerSec for a, b, c; bare / Hubbub page time (p50, newest + middle) for d.",
+    ],
+  },
+  scenarios: {},
+};
+
+try {
+  log(`[${elapsed()}] starting both servers`);
+  const [hubbub, bare] = await Promise.all([startHubbub(hubbubVars, values.worker), startBare()]);
+  targets.push(hubbub, bare);
+  log(`[${elapsed()}] Hubbub on ${hubbub.url}, bare on ${bare.url}; signing up ${sizes.users} users`);
+  const users = await registerUsers(hubbub.url, "bench", sizes.users);
+  const hub = hubbubDriver(hubbub, users);
+  const base = bareDriver(bare);
+
+  const load = [
+    {
+      key: "a" as const,
+      title: `1 room × ${sizes.a.clients} clients, ${sizes.a.messages} msgs each`,
+      rooms: 1,
+      size: sizes.a.clients,
+      mode: { kind: "closed-loop" as const, messages: sizes.a.messages },
+    },
+    {
+      key: "b" as const,
+      title: `${sizes.b.rooms} rooms × ${sizes.b.clients} clients, ${sizes.b.messages} msgs each`,
+      rooms: sizes.b.rooms,
+      size: sizes.b.clients,
+      mode: { kind: "closed-loop" as const, messages: sizes.b.messages },
+    },
+    {
+      key: "c" as const,
+      title: `${sizes.c.sockets} sockets in ${sizes.c.rooms} rooms, idle ${sizes.c.idleMs / 1000}s, burst of ${sizes.c.burst}`,
+      rooms: sizes.c.rooms,
+      size: sizes.c.sockets / sizes.c.rooms,
+      mode: { kind: "burst" as const, messages: sizes.c.burst, idleMs: sizes.c.idleMs },
+    },
+  ];
+  for (const scenario of load) {
+    if (!only.has(scenario.key) || interrupted) continue;
+    log(`[${elapsed()}] ${scenario.key}: ${scenario.title} — Hubbub`);
+    const hubbubResult = await runBroadcast(hub, scenario.key, scenario.rooms, scenario.size, scenario.mode);
+    log(
+      `        (setup ${hubbubResult.setupMs} ms, connect ${hubbubResult.connectMs} ms, run ${hubbubResult.durationMs} ms; CPU % ${JSON.stringify(hubbubResult.cpuByProcess)}, client ${hubbubResult.clientCpuPct})`,
+    );
+    log(`[${elapsed()}] ${scenario.key}: ${scenario.title} — bare`);
+    const bareResult = await runBroadcast(base, scenario.key, scenario.rooms, scenario.size, scenario.mode);
+    log(
+      `        (setup ${bareResult.setupMs} ms, connect ${bareResult.connectMs} ms, run ${bareResult.durationMs} ms; CPU % ${JSON.stringify(bareResult.cpuByProcess)}, client ${bareResult.clientCpuPct})`,
+    );
+    results.scenarios[scenario.key] = {
+      title: scenario.title,
+      hubbub: hubbubResult,
+      bare: bareResult,
+      ratio:
+        Math.round((hubbubResult.deliveriesPerSec / Math.max(1, bareResult.deliveriesPerSec)) * 100) / 100,
+    };
+  }
+  if (only.has("d") && !interrupted) {
+    const title = `1 room with ${sizes.d.messages} messages: newest page, middle page`;
+    log(`[${elapsed()}] d: seeding ${sizes.d.messages} messages through Hubbub's WebSocket API`);
+    const seeders = await registerUsers(hubbub.url, "seed", sizes.d.seeders);
+    const hubbubResult = await runHistory(hub, sizes.d, seeders);
+    log(`[${elapsed()}] d: bare`);
+    const bareResult = await runHistory(base, sizes.d);
+    const pageTime = (m: typeof hubbubResult) => m.newestPageP50Ms + m.middlePageP50Ms;
+    results.scenarios.d = {
+      title,
+      hubbub: hubbubResult,
+      bare: bareResult,
+      ratio: Math.round((pageTime(bareResult) / Math.max(0.1, pageTime(hubbubResult))) * 100) / 100,
+    };
+  }
+  results.meta.durationSec = Math.round((Date.now() - started) / 1000);
+  log(`\n${formatTable(results)}\n`);
+  const dir = join(projectRoot, "bench", "results");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(dir, "latest.svg"), chartSvg(results));
+  log(`Wrote bench/results/latest.json and bench/results/latest.svg (${elapsed()} in all).`);
+} finally {
+  await cleanup();
+}
