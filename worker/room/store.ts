@@ -42,12 +42,23 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 export type Page = { messages: Message[]; hasMore: boolean };
 
 export class RoomStore {
+  // Caches of what only this object writes (it is the single writer of its SQLite), so the hot
+  // path of a message runs one statement, its INSERT, instead of six. Every SQLite statement costs
+  // far more than a Map lookup (about 0.1–0.4 ms each in local workerd, measured by bench/).
+  private cachedLastSeq: number | null = null;
+  private receiptCache: Map<string, Receipt> | null = null;
+  private readonly metaCache = new Map<string, string | null>();
+
   constructor(private readonly sql: SqlStorage) {
     this.createSchema();
   }
 
   createSchema(): void {
     for (const statement of SCHEMA) this.sql.exec(statement);
+    this.cachedLastSeq = null;
+    this.receiptCache = null;
+    this.unsavedDelivered.clear();
+    this.metaCache.clear();
   }
 
   private toMessage(roomId: string, row: MessageRow): Message {
@@ -65,7 +76,9 @@ export class RoomStore {
   }
 
   lastSeq(): number {
-    return this.sql.exec<{ seq: number | null }>("SELECT max(seq) AS seq FROM messages").one().seq ?? 0;
+    this.cachedLastSeq ??=
+      this.sql.exec<{ seq: number | null }>("SELECT max(seq) AS seq FROM messages").one().seq ?? 0;
+    return this.cachedLastSeq;
   }
 
   message(roomId: string, seq: number): Message | null {
@@ -80,8 +93,11 @@ export class RoomStore {
     return row ? this.toMessage(roomId, row) : null;
   }
 
-  /** Stores a new message with the next seq. */
-  append(roomId: string, userId: string, body: string, clientId: string | null): Message {
+  /**
+   * Stores a new message with the next seq, or returns null if this author already stored one
+   * with this clientId (the unique index decides: no SELECT first on the hot path).
+   */
+  appendIfNew(roomId: string, userId: string, body: string, clientId: string | null): Message | null {
     const row: MessageRow = {
       seq: this.lastSeq() + 1,
       id: crypto.randomUUID(),
@@ -92,8 +108,9 @@ export class RoomStore {
       edited_at: null,
       deleted_at: null,
     };
-    this.sql.exec(
-      "INSERT INTO messages (seq, id, user_id, body, client_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    const cursor = this.sql.exec(
+      `INSERT INTO messages (seq, id, user_id, body, client_id, created_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (user_id, client_id) WHERE client_id IS NOT NULL DO NOTHING`,
       row.seq,
       row.id,
       row.user_id,
@@ -101,7 +118,23 @@ export class RoomStore {
       row.client_id,
       row.created_at,
     );
+    if (cursor.rowsWritten === 0) return null;
+    this.cachedLastSeq = row.seq;
     return this.toMessage(roomId, row);
+  }
+
+  /** The new message, or the one this author already stored under this clientId. */
+  appendOrRepeat(
+    roomId: string,
+    userId: string,
+    body: string,
+    clientId: string | null,
+  ): { message: Message; created: boolean } {
+    const message = this.appendIfNew(roomId, userId, body, clientId);
+    if (message) return { message, created: true };
+    const repeat = clientId ? this.byClientId(roomId, userId, clientId) : null;
+    if (!repeat) throw new Error("a message was refused without a stored one under its clientId");
+    return { message: repeat, created: false };
   }
 
   edit(roomId: string, seq: number, body: string): Message | null {
@@ -148,31 +181,49 @@ export class RoomStore {
     };
   }
 
+  private receiptMap(): Map<string, Receipt> {
+    this.receiptCache ??= new Map(
+      this.sql
+        .exec<{ user_id: string; delivered_seq: number; read_seq: number }>(
+          "SELECT user_id, delivered_seq, read_seq FROM receipts",
+        )
+        .toArray()
+        .map((row) => [
+          row.user_id,
+          { userId: row.user_id, deliveredSeq: row.delivered_seq, readSeq: row.read_seq },
+        ]),
+    );
+    return this.receiptCache;
+  }
+
   receipts(): Receipt[] {
-    return this.sql
-      .exec<{ user_id: string; delivered_seq: number; read_seq: number }>(
-        "SELECT user_id, delivered_seq, read_seq FROM receipts",
-      )
-      .toArray()
-      .map((row) => ({ userId: row.user_id, deliveredSeq: row.delivered_seq, readSeq: row.read_seq }));
+    return [...this.receiptMap().values()].map((receipt) => ({ ...receipt }));
   }
 
   receipt(userId: string): Receipt {
-    const row = this.sql
-      .exec<{ delivered_seq: number; read_seq: number }>(
-        "SELECT delivered_seq, read_seq FROM receipts WHERE user_id = ?",
-        userId,
-      )
-      .toArray()[0];
-    return { userId, deliveredSeq: row?.delivered_seq ?? 0, readSeq: row?.read_seq ?? 0 };
+    const known = this.receiptMap().get(userId);
+    return known ? { ...known } : { userId, deliveredSeq: 0, readSeq: 0 };
   }
 
-  /** Moves a member's markers forward (never back); returns true if either moved. */
-  advance(userId: string, deliveredSeq: number, readSeq: number): boolean {
+  /** Members whose delivery marker moved in memory only (see `advance`). */
+  private readonly unsavedDelivered = new Set<string>();
+
+  /**
+   * Moves a member's markers forward (never back); returns true if either moved. A move of the
+   * delivery marker alone may stay in memory (`save: false`) until `saveDelivered()`: it is
+   * advisory, it moves with every message, and a write of its own would cost a commit.
+   */
+  advance(userId: string, deliveredSeq: number, readSeq: number, save = true): boolean {
     const before = this.receipt(userId);
     const delivered = Math.max(before.deliveredSeq, deliveredSeq, readSeq);
     const read = Math.max(before.readSeq, readSeq);
     if (delivered === before.deliveredSeq && read === before.readSeq) return false;
+    if (!save && read === before.readSeq) {
+      this.receiptMap().set(userId, { userId, deliveredSeq: delivered, readSeq: read });
+      this.unsavedDelivered.add(userId);
+      return true;
+    }
+    this.unsavedDelivered.delete(userId);
     this.sql.exec(
       `INSERT INTO receipts (user_id, delivered_seq, read_seq, read_synced) VALUES (?, ?, ?, ?)
        ON CONFLICT (user_id) DO UPDATE SET delivered_seq = excluded.delivered_seq, read_seq = excluded.read_seq,
@@ -182,7 +233,23 @@ export class RoomStore {
       read,
       read > before.readSeq ? 0 : 1,
     );
+    this.receiptMap().set(userId, { userId, deliveredSeq: delivered, readSeq: read });
     return true;
+  }
+
+  /** Writes the delivery markers that moved in memory only. */
+  saveDelivered(): void {
+    for (const userId of this.unsavedDelivered) {
+      const { deliveredSeq, readSeq } = this.receipt(userId);
+      this.sql.exec(
+        `INSERT INTO receipts (user_id, delivered_seq, read_seq) VALUES (?, ?, ?)
+         ON CONFLICT (user_id) DO UPDATE SET delivered_seq = excluded.delivered_seq`,
+        userId,
+        deliveredSeq,
+        readSeq,
+      );
+    }
+    this.unsavedDelivered.clear();
   }
 
   /** Read markers not yet mirrored to D1. */
@@ -206,14 +273,17 @@ export class RoomStore {
   }
 
   getMeta(key: string): string | null {
-    return (
-      this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]?.value ??
-      null
-    );
+    if (!this.metaCache.has(key)) {
+      const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
+      this.metaCache.set(key, row?.value ?? null);
+    }
+    return this.metaCache.get(key) ?? null;
   }
 
   setMeta(key: string, value: string | null): void {
+    if (this.getMeta(key) === value) return;
     if (value === null) this.sql.exec("DELETE FROM meta WHERE key = ?", key);
     else this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, value);
+    this.metaCache.set(key, value);
   }
 }

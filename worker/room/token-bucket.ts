@@ -26,6 +26,11 @@ export class TokenBucket {
     }
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - this.tokens) / this.ratePerSecond)) };
   }
+
+  /** Gives back a token taken for a send that turned out to be a repeat (which costs nothing). */
+  refund(): void {
+    this.tokens = Math.min(this.burst, this.tokens + 1);
+  }
 }
 
 /** The per-connection message limit, from the MESSAGE_RATE_PER_SEC and MESSAGE_BURST settings. */
