@@ -3,6 +3,7 @@
 // otherwise starts wrangler on the same local state, seeds, and stops. Running it again is harmless.
 
 import { join } from "node:path";
+import { callApi } from "./api-call.ts";
 import { applyLocalMigrations, ensureDevVars, projectRoot, startLocalServer } from "./local-server.ts";
 
 export const DEMO_PASSWORD = "hubbub-demo-1";
@@ -14,23 +15,8 @@ const PEOPLE = [
 
 type Signed = { accessToken: string; user: { id: string; username: string } };
 
-async function request<T>(
-  base: string,
-  method: string,
-  path: string,
-  token?: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${base}/api${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+async function request<T>(base: string, method: string, path: string, token?: string, body?: unknown) {
+  return callApi<T>(base, method, `/api${path}`, { token, body });
 }
 
 async function person(base: string, username: string, displayName: string): Promise<Signed> {

@@ -1,27 +1,18 @@
 // Setting Hubbub up the way a client would: users sign up, create public rooms and join them,
 // all through the public API (the bench never writes to a database directly).
 
+import { callApi } from "../../scripts/api-call.ts";
 import { pool } from "./load.ts";
 
 export type BenchUser = { id: string; username: string; token: string };
 
-export async function api<T = unknown>(
+/** Bench calls go through the same client as the tests and the seed script. */
+export const api = <T = unknown>(
   base: string,
   method: string,
   path: string,
   options: { token?: string; body?: unknown } = {},
-): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
-}
+) => callApi<T>(base, method, path, options);
 
 async function expectOk<T>(reply: Promise<{ status: number; body: T }>, what: string): Promise<T> {
   const { status, body } = await reply;

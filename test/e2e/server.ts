@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { callApi } from "../../scripts/api-call.ts";
 import { applyLocalMigrations, type LocalServer, startLocalServer } from "../../scripts/local-server.ts";
 
 export type TestServer = {
@@ -37,23 +38,12 @@ export async function startTestServer(): Promise<TestServer> {
   };
 }
 
-export type Reply = { status: number; headers: Headers; body: Record<string, unknown> | null };
-
 /** One JSON call to the server, as curl would make it. */
-export async function call(
+export function call(
   server: { url: string },
   method: string,
   path: string,
   options: { token?: string; body?: unknown } = {},
-): Promise<Reply> {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+) {
+  return callApi<Record<string, unknown> | null>(server.url, method, path, options);
 }

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
+import { pool } from "../../bench/lib/load.ts";
+import { callApi as call } from "../../scripts/api-call.ts";
 import { applyLocalMigrations, type LocalServer, startLocalServer } from "../../scripts/local-server.ts";
 import type { Message, ServerFrame } from "../../worker/protocol.ts";
 
@@ -57,25 +59,8 @@ export async function startHardServer(vars: Record<string, string> = {}): Promis
   return hard;
 }
 
-export type Reply<T = Record<string, unknown>> = { status: number; body: T };
-
-export async function call<T = Record<string, unknown>>(
-  base: string,
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown } = {},
-): Promise<Reply<T>> {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
-}
+export type { Reply } from "../../scripts/api-call.ts";
+export { call };
 
 export type User = { id: string; username: string; token: string };
 
@@ -93,20 +78,7 @@ export async function signUp(base: string, username: string): Promise<User> {
   return { id: reply.body.user.id, username, token: reply.body.accessToken };
 }
 
-/** Runs `work` over `items` with at most `limit` at a time. */
-export async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await work(items[index] as T);
-      }
-    }),
-  );
-  return results;
-}
+export { pool };
 
 /** A public room created by `owner` and joined by everyone else. */
 export async function publicRoom(base: string, owner: User, others: User[]): Promise<string> {
