@@ -24,14 +24,14 @@ export function characterCount(value: string): number {
   return count;
 }
 
+/** The rule a too-long body breaks; a room answers it with `payload_too_large` rather than `invalid_request`. */
+export const BODY_TOO_LONG = `must be at most ${MAX_MESSAGE_CHARS} characters`;
+
 /** A message body: 1–4,000 characters, not only white space, stored exactly as sent. */
 export const MessageBody = z
   .string()
   .refine((body) => body.trim().length > 0, "must not be empty or only white space")
-  .refine(
-    (body) => characterCount(body) <= MAX_MESSAGE_CHARS,
-    `must be at most ${MAX_MESSAGE_CHARS} characters`,
-  );
+  .refine((body) => characterCount(body) <= MAX_MESSAGE_CHARS, BODY_TOO_LONG);
 
 export const ClientId = z
   .string()

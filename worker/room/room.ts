@@ -3,12 +3,11 @@ import { and, eq, lt, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { memberships, rooms } from "../db/schema";
 import {
+  BODY_TOO_LONG,
   ClientFrameSchema,
   CloseCode,
-  characterCount,
   type ErrorCode,
   MAX_FRAME_BYTES,
-  MAX_MESSAGE_CHARS,
   type Message,
   type Role,
   type ServerFrame,
@@ -107,8 +106,7 @@ export class Room extends DurableObject<Env> {
     const sinceParam = url.searchParams.get("since");
     if (url.pathname !== "/connect" || !roomId || !userId)
       return new Response("bad internal request", { status: 400 });
-    this.remember(roomId);
-    this.flushPending();
+    this.enter(roomId);
 
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [userId]);
@@ -150,14 +148,14 @@ export class Room extends DurableObject<Env> {
     body: string,
     clientId?: string,
   ): Promise<Outcome<{ message: Message; created: boolean }>> {
-    this.remember(caller.roomId);
-    this.flushPending();
+    this.enter(caller.roomId);
     const bucket = this.restBuckets.get(caller.userId) ?? messageBucket(this.env);
     this.restBuckets.set(caller.userId, bucket);
-    const repeat = clientId ? this.store.byClientId(caller.roomId, caller.userId, clientId) : null;
-    if (repeat) return { ok: true, value: { message: repeat, created: false } };
+    // As for a socket frame: a repeat never costs a token and is answered even when the bucket is empty.
     const allowed = bucket.take();
     if (!allowed.ok) {
+      const repeat = clientId ? this.store.byClientId(caller.roomId, caller.userId, clientId) : null;
+      if (repeat) return { ok: true, value: { message: repeat, created: false } };
       return {
         ok: false,
         code: "rate_limited",
@@ -165,12 +163,13 @@ export class Room extends DurableObject<Env> {
         retryAfter: allowed.retryAfterSeconds,
       };
     }
-    return { ok: true, value: await this.post(caller.roomId, caller.userId, body, clientId ?? null) };
+    const outcome = await this.post(caller.roomId, caller.userId, body, clientId ?? null);
+    if (!outcome.created) bucket.refund();
+    return { ok: true, value: outcome };
   }
 
   async editMessage(caller: Caller, seq: number, body: string): Promise<Outcome<Message>> {
-    this.remember(caller.roomId);
-    this.flushPending();
+    this.enter(caller.roomId);
     const message = this.store.message(caller.roomId, seq);
     if (!message) return { ok: false, code: "not_found", message: `No message ${seq} in this room.` };
     if (message.userId !== caller.userId)
@@ -184,8 +183,7 @@ export class Room extends DurableObject<Env> {
   }
 
   async deleteMessage(caller: Caller, seq: number): Promise<Outcome<Message>> {
-    this.remember(caller.roomId);
-    this.flushPending();
+    this.enter(caller.roomId);
     const message = this.store.message(caller.roomId, seq);
     if (!message) return { ok: false, code: "not_found", message: `No message ${seq} in this room.` };
     const moderator = caller.role === "owner" || caller.role === "admin";
@@ -205,19 +203,13 @@ export class Room extends DurableObject<Env> {
 
   /** Moves the caller's read marker forward (never back, never past the last message). */
   async markRead(caller: Caller, seq: number): Promise<void> {
-    this.remember(caller.roomId);
-    this.flushPending();
-    const target = Math.min(seq, this.store.lastSeq());
-    if (this.store.advance(caller.userId, 0, target)) {
-      this.queueReceipt(caller.userId);
-      await this.scheduleSummary();
-    }
+    this.enter(caller.roomId);
+    await this.readUpTo(caller.userId, seq);
   }
 
   /** A page of history. What a member fetches counts as delivered to them. */
   async history(caller: Caller, query: { before?: number; after?: number; limit: number }): Promise<Page> {
-    this.remember(caller.roomId);
-    this.flushPending();
+    this.enter(caller.roomId);
     const page =
       query.after !== undefined
         ? this.store.after(caller.roomId, query.after, query.limit, query.before)
@@ -225,11 +217,6 @@ export class Room extends DurableObject<Env> {
     const newest = page.messages.at(-1)?.seq;
     if (newest !== undefined) this.noteDelivered(caller.userId, newest);
     return page;
-  }
-
-  async lastSeq(): Promise<number> {
-    this.flushPending();
-    return this.store.lastSeq();
   }
 
   /** A member was removed (or left): their sockets to this room close at once. */
@@ -271,8 +258,6 @@ export class Room extends DurableObject<Env> {
     } catch {
       return this.refuse(socket, "invalid_request", "Frames must be JSON.");
     }
-    const tooLong = this.oversizedBody(json);
-    if (tooLong) return this.refuse(socket, "payload_too_large", tooLong.message, tooLong.clientId);
     const parsed = ClientFrameSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -280,7 +265,7 @@ export class Room extends DurableObject<Env> {
       const clientId = (json as { clientId?: unknown })?.clientId;
       return this.refuse(
         socket,
-        "invalid_request",
+        issue?.message === BODY_TOO_LONG ? "payload_too_large" : "invalid_request",
         `${where}${issue?.message ?? "invalid frame"}`,
         typeof clientId === "string" ? clientId : undefined,
       );
@@ -318,7 +303,7 @@ export class Room extends DurableObject<Env> {
       case "typing":
         return this.setTyping(socket, frame.typing);
       case "read":
-        return this.markRead({ roomId, userId: state.userId, role: "member" }, frame.seq);
+        return this.readUpTo(state.userId, frame.seq);
       case "ping":
         return this.sendTo(socket, { type: "pong" });
     }
@@ -344,6 +329,14 @@ export class Room extends DurableObject<Env> {
   }
 
   // ── Inside the room ───────────────────────────────────────────────────────────────────────────
+
+  private async readUpTo(userId: string, seq: number): Promise<void> {
+    const target = Math.min(seq, this.store.lastSeq());
+    if (this.store.advance(userId, 0, target)) {
+      this.queueReceipt(userId);
+      await this.scheduleSummary();
+    }
+  }
 
   /** Writes every queued message frame in one transaction, then tells everyone, in seq order. */
   private flushPending(): void {
@@ -385,17 +378,6 @@ export class Room extends DurableObject<Env> {
     for (const socket of this.openSockets(message.userId)) {
       if (this.stateOf(socket).typingUntil > 0) this.setTyping(socket, false);
     }
-  }
-
-  private oversizedBody(json: unknown): { message: string; clientId?: string } | null {
-    if (typeof json !== "object" || json === null) return null;
-    const { type, body, clientId } = json as { type?: unknown; body?: unknown; clientId?: unknown };
-    if (type !== "message" || typeof body !== "string" || characterCount(body) <= MAX_MESSAGE_CHARS)
-      return null;
-    return {
-      message: `body: must be at most ${MAX_MESSAGE_CHARS} characters`,
-      clientId: typeof clientId === "string" ? clientId : undefined,
-    };
   }
 
   private setTyping(socket: WebSocket, typing: boolean): void {
@@ -545,6 +527,12 @@ export class Room extends DurableObject<Env> {
   }
 
   // ── Plumbing ──────────────────────────────────────────────────────────────────────────────────
+
+  /** Every call from the Worker: learn the room's id, and see every message received before it. */
+  private enter(roomId: string): void {
+    this.remember(roomId);
+    this.flushPending();
+  }
 
   private remember(roomId: string): void {
     if (this.roomId() !== roomId) this.store.setMeta("room_id", roomId);
