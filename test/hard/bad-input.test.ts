@@ -5,7 +5,16 @@ import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { projectRoot } from "../../scripts/local-server.ts";
-import { call, type HardServer, pool, publicRoom, signUp, startHardServer, type User } from "./helpers.ts";
+import {
+  call,
+  type HardServer,
+  pool,
+  publicRoom,
+  seededRandom as random,
+  signUp,
+  startHardServer,
+  type User,
+} from "./helpers.ts";
 
 // Bad input: thousands of malformed HTTP requests and WebSocket frames, generated from a seed
 // (BAD_INPUT_SEED replays a run): random methods, paths, bodies, content types and tokens, huge and
@@ -14,17 +23,6 @@ import { call, type HardServer, pool, publicRoom, signUp, startHardServer, type 
 
 const HTTP_REQUESTS = 4200;
 const WS_FRAMES = 1200;
-
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Case = { method: string; path: string; headers: Record<string, string>; body?: Buffer; label: string };
 type Outcome = { status: number; contentType: string; text: string };

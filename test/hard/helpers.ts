@@ -13,6 +13,18 @@ import type { Message, ServerFrame } from "../../worker/protocol.ts";
 // resumes like the web client does: it keeps the last seq it saw, reconnects with ?since= and resends
 // what was never confirmed with the same clientId.
 
+/** A small seeded generator (mulberry32), so a failing run can be replayed from its seed. */
+export function seededRandom(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type HardServer = {

@@ -5,6 +5,7 @@ import {
   pool,
   publicRoom,
   ResumingClient,
+  seededRandom as random,
   signUp,
   sleep,
   startHardServer,
@@ -23,18 +24,6 @@ const PER_SENDER = 40;
 /** Sends are spread over about this long, so every drop lands in the middle of traffic. */
 const SEND_MS = 8000;
 const DROPS_PER_WATCHER = 2;
-
-/** A small seeded generator, so a failure can be replayed. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let hard: HardServer;
 

@@ -110,6 +110,14 @@ export async function myRooms(token: string): Promise<RoomSummary[]> {
   return response.body.rooms;
 }
 
+/** A private room of two: its owner and one member. */
+export async function privatePair() {
+  const [owner, member] = await Promise.all([signUp(), signUp()]);
+  const room = await createRoom(owner.accessToken, { kind: "private" });
+  await addMember(owner.accessToken, room.id, member.user.id);
+  return { room, owner, member };
+}
+
 export type Cast = {
   room: RoomDetail;
   owner: SignedIn;

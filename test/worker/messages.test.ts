@@ -11,6 +11,7 @@ import {
   history,
   type Message,
   myRooms,
+  privatePair,
   type RoomSummary,
   roomSocket,
   roomStub,
@@ -22,13 +23,7 @@ import {
 
 afterEach(closeAllSockets);
 
-/** A private room of two: its owner and one member. */
-async function pair() {
-  const [owner, member] = await Promise.all([signUp(), signUp()]);
-  const room = await createRoom(owner.accessToken, { kind: "private" });
-  await addMember(owner.accessToken, room.id, member.user.id);
-  return { room, owner, member };
-}
+const pair = privatePair;
 
 async function sendMany(person: SignedIn, roomId: string, count: number) {
   const sent: Message[] = [];

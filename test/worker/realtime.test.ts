@@ -9,6 +9,7 @@ import {
   eventually,
   history,
   type Message,
+  privatePair,
   roomSocket,
   roomStub,
   roomWithCast,
@@ -23,9 +24,7 @@ afterEach(closeAllSockets);
 
 /** A private room of two, with the owner ("alice") and a member ("bob"). */
 async function pair() {
-  const [alice, bob] = await Promise.all([signUp(), signUp()]);
-  const room = await createRoom(alice.accessToken, { kind: "private" });
-  await addMember(alice.accessToken, room.id, bob.user.id);
+  const { room, owner: alice, member: bob } = await privatePair();
   return { room, alice, bob };
 }
 
