@@ -21,6 +21,8 @@ export default defineConfig(async () => {
     test: {
       include: ["test/worker/**/*.test.ts"],
       setupFiles: ["test/worker/setup.ts"],
+      // Waits inside the tests are bounded conditions; this bound only matters on a loaded machine.
+      testTimeout: 30_000,
     },
   };
 });

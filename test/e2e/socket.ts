@@ -33,7 +33,7 @@ export function openSocket(url: string): Promise<TestSocket> {
         frames,
         closed,
         send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
-        next: (match: (frame: ServerFrame) => boolean, timeoutMs = 5000) =>
+        next: (match: (frame: ServerFrame) => boolean, timeoutMs = 10_000) =>
           new Promise<ServerFrame>((found, fail) => {
             let seen = 0;
             const check = () => {

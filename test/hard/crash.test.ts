@@ -8,6 +8,7 @@ import {
   sleep,
   startHardServer,
   type User,
+  waitFor,
 } from "./helpers.ts";
 
 // Durability under a crash: clients send with clientIds, the server is killed with SIGKILL (the
@@ -65,15 +66,23 @@ describe("a crash in the middle of a stream", () => {
       }
     })();
 
-    // Kill the server mid-stream, while every sender has messages in flight.
+    // Kill the server mid-stream with messages in flight, made so rather than left to timing: once
+    // enough are confirmed, the senders stop reading (their confirmations wait unread), keep sending
+    // until their window is full, and only then does the kill land. Some of those messages are stored
+    // and never confirmed, some may never arrive: resuming must sort out both.
     await senders[0]?.until(() => totalConfirmed() >= KILL_AFTER_CONFIRMED, 30_000, "enough confirmations");
+    for (const client of senders) client.holdConfirmations();
+    const windowFull = (index: number) =>
+      (senders[index]?.unconfirmed.length ?? 0) >= WINDOW || next[index] === PER_SENDER;
+    await waitFor(() => senders.every((_, index) => windowFull(index)), 10_000, "every send window full");
     const inFlight = senders.map((client) => client.unconfirmed.length);
     await hard.server.kill();
     const confirmedBeforeCrash = new Map<string, number>();
     for (const client of senders) for (const [id, seq] of client.confirmed) confirmedBeforeCrash.set(id, seq);
     const shownBeforeCrash = clients.map((client) => new Map(client.bySeq));
     for (const client of clients) client.drop(true);
-    expect(inFlight.some((count) => count > 0)).toBe(true);
+    // 70 of 180 confirmed: at least one sender had more to send, so its whole window is in flight.
+    expect(Math.max(...inFlight)).toBe(WINDOW);
 
     await hard.crashAndRestart(); // already dead: this only starts it again on the same state
     for (const client of clients) await client.connect();

@@ -25,7 +25,20 @@ export function seededRandom(seed: number) {
   };
 }
 
+/** A pause for pacing load (a sender's rhythm, a drop's duration); never to wait for a condition. */
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until `check` holds, checking every few milliseconds, for conditions that no frame
+ * announces (e.g. a sender's send window filling up). Fails after `timeoutMs` saying what it waited for.
+ */
+export async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not reached in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 export type HardServer = {
   server: LocalServer;
@@ -192,6 +205,15 @@ export class ResumingClient {
     if (!ws) return;
     if (abrupt) ws.terminate();
     else ws.close();
+  }
+
+  /**
+   * Stops reading the socket: frames the server sends (confirmations included) wait unread in the
+   * connection, so this client's sends stay unconfirmed, as they would if the server had crashed
+   * before answering. The next `connect` reads normally again.
+   */
+  holdConfirmations(): void {
+    this.ws?.pause();
   }
 
   /** Sends a message now if connected; it stays unconfirmed (and is resent on resume) until its echo. */

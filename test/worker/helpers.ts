@@ -153,7 +153,7 @@ export async function eventually<T>(
   assertion: () => Promise<T> | T,
   options: { roomId?: string; timeoutMs?: number; intervalMs?: number } = {},
 ): Promise<T> {
-  const deadline = Date.now() + (options.timeoutMs ?? 4000);
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
   for (;;) {
     if (options.roomId) await runRoomAlarm(options.roomId);
     try {
@@ -200,6 +200,12 @@ export type TestSocket = {
 };
 
 const openSockets = new Set<TestSocket>();
+
+/**
+ * How long a socket waits for a frame before it fails, saying which frame it waited for. Generous on
+ * purpose: a wait ends as soon as the frame arrives, so the bound only matters on a loaded machine.
+ */
+const WAIT_MS = 10_000;
 
 /** Asks for a WebSocket upgrade and returns the raw answer (101 with a socket, or an error). */
 export function upgrade(path: string): Promise<Response> {
@@ -260,14 +266,14 @@ export async function connect(path: string): Promise<TestSocket> {
   const socket: TestSocket = {
     ws,
     frames,
-    next(type, where, timeoutMs = 3000) {
+    next(type, where, timeoutMs = WAIT_MS) {
       return waitUntil(
         () => matching(type, where)[0],
         () => `no matching "${type}" frame`,
         timeoutMs,
       );
     },
-    collect(type, count, where, timeoutMs = 3000) {
+    collect(type, count, where, timeoutMs = WAIT_MS) {
       return waitUntil(
         () => {
           const found = matching(type, where);
@@ -281,7 +287,7 @@ export async function connect(path: string): Promise<TestSocket> {
     send(frame) {
       ws.send(typeof frame === "string" || frame instanceof ArrayBuffer ? frame : JSON.stringify(frame));
     },
-    async sync(timeoutMs = 3000) {
+    async sync(timeoutMs = WAIT_MS) {
       syncs += 1;
       const wanted = syncs;
       ws.send('{ "type": "ping" }');
