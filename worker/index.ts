@@ -5,5 +5,5 @@ import { createApp } from "./app";
 export default createApp() satisfies ExportedHandler<Env>;
 
 // The Durable Object classes the runtime instantiates (bound as ROOMS and USER_CHANNELS).
-export { Room } from "./room/room";
+export { Room } from "./room-object/room";
 export { UserChannel } from "./user-channel/user-channel";

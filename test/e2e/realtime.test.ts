@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Message, ServerFrame } from "../../worker/protocol.ts";
+import type { ChannelFrame, RoomFrame } from "../../worker/protocol/frames.ts";
+import type { Message } from "../../worker/protocol/messages.ts";
+
+type ServerFrame = RoomFrame | ChannelFrame;
+
 import { call, startTestServer, type TestServer } from "./server.ts";
 import { openSocket } from "./socket.ts";
 

@@ -1,5 +1,7 @@
 import WebSocket from "ws";
-import type { ServerFrame } from "../../worker/protocol.ts";
+import type { ChannelFrame, RoomFrame } from "../../worker/protocol/frames.ts";
+
+export type ServerFrame = RoomFrame | ChannelFrame;
 
 // A WebSocket client for tests, as wscat would be: it records every frame and can wait for one.
 

@@ -6,7 +6,10 @@ import WebSocket from "ws";
 import { pool } from "../../bench/lib/load.ts";
 import { callApi as call } from "../../scripts/api-call.ts";
 import { applyLocalMigrations, type LocalServer, startLocalServer } from "../../scripts/local-server.ts";
-import type { Message, ServerFrame } from "../../worker/protocol.ts";
+import type { ChannelFrame, RoomFrame } from "../../worker/protocol/frames.ts";
+import type { Message } from "../../worker/protocol/messages.ts";
+
+type ServerFrame = RoomFrame | ChannelFrame;
 
 // What the hard tests share: a real `wrangler dev` on a free loopback port whose state folder can
 // outlive it (to restart on it after a crash), JSON calls as curl would make them, and a client that

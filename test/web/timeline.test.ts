@@ -10,7 +10,7 @@ import {
   receive,
   type Timeline,
 } from "../../web/src/state/timeline.ts";
-import type { Message } from "../../worker/protocol.ts";
+import type { Message } from "../../worker/protocol/messages.ts";
 
 // The client's timeline: history pages, live frames, resume replays and our own optimistic sends
 // may arrive in any order and more than once; the result must show each message once, in seq order.

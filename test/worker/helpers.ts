@@ -1,8 +1,13 @@
 import { env, runDurableObjectAlarm, SELF } from "cloudflare:test";
-import type { Message, RoomSummary, ServerFrame } from "../../worker/protocol";
+import type { ChannelFrame, RoomFrame } from "../../worker/protocol/frames";
+import type { Message } from "../../worker/protocol/messages";
+import type { RoomSummary } from "../../worker/protocol/rooms";
 import type { RoomDetail } from "../../worker/rooms/schemas";
 
-export type { Message, Role, RoomSummary, ServerFrame } from "../../worker/protocol";
+export type { Message } from "../../worker/protocol/messages";
+export type { Role, RoomSummary } from "../../worker/protocol/rooms";
+/** Any frame a test socket may receive: from a room or from a user channel. */
+export type ServerFrame = RoomFrame | ChannelFrame;
 export type { Member, RoomDetail } from "../../worker/rooms/schemas";
 
 // One place for the fixtures every test needs: calling the API, signing people up.

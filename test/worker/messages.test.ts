@@ -1,6 +1,6 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Room } from "../../worker/room/room";
+import type { Room } from "../../worker/room-object/room";
 import {
   addMember,
   api,

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
 import { api } from "./api/http";
 import { currentSession, onSessionChange, type Session, signOut } from "./api/session";
-import type { RoomSummary } from "./api/types";
+import type { ChannelFrame, RoomSummary } from "./api/types";
 import { AuthScreen } from "./components/AuthScreen";
 import { CreateRoomDialog, DirectDialog, DiscoverDialog, ProfileDialog } from "./components/Dialogs";
 import { RoomView } from "./components/RoomView";
@@ -29,7 +29,7 @@ function Chat({ session }: { session: Session }) {
       api<{ rooms: RoomSummary[] }>("GET", "/rooms")
         .then((list) => setRooms(sortByActivity(list.rooms)))
         .catch((error) => console.error(error));
-    const channel = openLiveSocket({
+    const channel = openLiveSocket<ChannelFrame>({
       path: () => "/ws",
       onFrame: (frame) => setRooms((current) => (current ? applyRoomFrame(current, frame) : current)),
       onState: (state) => {

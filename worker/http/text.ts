@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { characterCount } from "../protocol";
+import { characterCount } from "../protocol/limits";
 
 // String rules shared by the schemas. Free of Worker types, so the web client can import the
 // schemas' inferred types too.

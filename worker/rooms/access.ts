@@ -2,8 +2,8 @@ import { and, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { memberships, rooms } from "../db/schema";
 import { ApiError, forbidden, notFound } from "../http/errors";
-import type { Role } from "../protocol";
-import type { Caller, Outcome } from "../room/room";
+import type { Role } from "../protocol/rooms";
+import type { Caller, Outcome } from "../room-object/api";
 
 // Authorization before the room: the Worker looks the caller's membership up in D1 (one query)
 // and only then calls the room's Durable Object, handing it the verified identity as a Caller.

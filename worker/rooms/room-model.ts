@@ -1,7 +1,7 @@
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { memberships, users } from "../db/schema";
-import type { Role } from "../protocol";
+import type { Role } from "../protocol/rooms";
 import type { RoomRow } from "./access";
 import type { Member, RoomDetail } from "./schemas";
 

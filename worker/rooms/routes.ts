@@ -7,8 +7,10 @@ import { memberships, rooms, users } from "../db/schema";
 import { conflict, forbidden, invalidRequest, notFound } from "../http/errors";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
 import { validationHook } from "../http/validation";
+import { pushRoomSummaries } from "../room-list/live";
+import { roomSummaries } from "../room-list/summaries";
+import { sendToUser } from "../user-channel/client";
 import { asMember, requireRole, roomAccess, roomObject } from "./access";
-import { pushRoomSummaries, sendToUser } from "./notify";
 import { directRoomKey, membersOf, roomDetail, successorOf } from "./room-model";
 import {
   AddMemberBody,
@@ -23,7 +25,6 @@ import {
   RoomParams,
   UpdateRoomBody,
 } from "./schemas";
-import { roomSummaries } from "./summary";
 
 const tags = ["Rooms"];
 const security = bearerSecurity;

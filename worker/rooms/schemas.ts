@@ -1,16 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { text, visibleText } from "../http/text";
-import {
-  ClientId,
-  LastMessageSchema,
-  MessageBody,
-  MessageSchema,
-  PeerSchema,
-  Role,
-  RoomKind,
-  RoomSummarySchema,
-  Seq,
-} from "../protocol";
+import { ClientId, LastMessageSchema, MessageBody, MessageSchema, Seq } from "../protocol/messages";
+import { MemberSchema as MemberWire, PeerSchema, Role, RoomKind, RoomSummarySchema } from "../protocol/rooms";
 
 const RoomId = z.string().min(1).max(100).openapi({ example: "0b5f3c1e-8d2a-4f6b-9a71-2c4d5e6f7a8b" });
 const Timestamp = z.string().openapi({ format: "date-time", example: "2026-11-21T15:40:00.000Z" });
@@ -34,15 +25,7 @@ PeerSchema.openapi("Peer");
 export const RoomSummaryDoc = RoomSummarySchema.openapi("RoomSummary");
 export const RoomListSchema = z.object({ rooms: RoomSummaryDoc.array() }).openapi("RoomList");
 
-export const MemberSchema = z
-  .object({
-    userId: z.string(),
-    username: z.string(),
-    displayName: z.string(),
-    role: Role,
-    online: z.boolean(),
-  })
-  .openapi("Member");
+export const MemberSchema = MemberWire.openapi("Member");
 export type Member = z.infer<typeof MemberSchema>;
 
 export const RoomDetailSchema = z

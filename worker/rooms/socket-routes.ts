@@ -7,8 +7,8 @@ import { database } from "../db/client";
 import { ApiError, invalidRequest, notFound, unauthorized } from "../http/errors";
 import { errorResponses } from "../http/openapi";
 import { validationHook } from "../http/validation";
+import { userChannel } from "../user-channel/client";
 import { asMember, roomAccess, roomObject } from "./access";
-import { userChannel } from "./notify";
 import { RoomParams, SocketQuery } from "./schemas";
 
 // WebSocket upgrades. The Worker authenticates (token in ?token=, since browsers cannot set headers

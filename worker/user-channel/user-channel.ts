@@ -2,8 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { users } from "../db/schema";
-import type { ServerFrame } from "../protocol";
-import { answerPingsWhileAsleep, completeClose } from "../sockets";
+import type { ChannelFrame } from "../protocol/frames";
+import { Connections } from "../sockets/connections";
+import { answerPingsWhileAsleep, completeClose } from "../sockets/lifecycle";
 
 // A user's own channel (GET /api/ws): one Durable Object per user that keeps their room list live
 // (room_updated / room_added / room_removed) over a single socket per signed-in client, instead of
@@ -13,9 +14,14 @@ import { answerPingsWhileAsleep, completeClose } from "../sockets";
 // Sockets use the Hibernation API; the user's id rides in each socket's attachment, so a woken
 // object knows whom it serves without any field surviving.
 
+type ChannelSocket = { userId: string };
+
 export class UserChannel extends DurableObject<Env> {
+  private readonly sockets: Connections<ChannelSocket, ChannelFrame>;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.sockets = new Connections(ctx);
     answerPingsWhileAsleep(ctx);
   }
 
@@ -23,37 +29,28 @@ export class UserChannel extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const userId = new URL(request.url).searchParams.get("userId");
     if (!userId) return new Response("bad internal request", { status: 400 });
-    const wasOnline = this.openSockets().length > 0;
+    const wasOnline = this.sockets.open().length > 0;
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server);
-    server.serializeAttachment({ userId });
+    this.sockets.accept(server, { userId });
     if (!wasOnline) await this.setOnline(userId, true);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   /** Forwards a frame to every open socket of this user; true if at least one took it. */
-  async deliver(frame: ServerFrame): Promise<boolean> {
-    const text = JSON.stringify(frame);
-    let delivered = false;
-    for (const socket of this.openSockets()) {
-      try {
-        socket.send(text);
-        delivered = true;
-      } catch {
-        // closing; its close event handles it
-      }
-    }
-    return delivered;
+  async deliver(frame: ChannelFrame): Promise<boolean> {
+    return this.sockets.broadcast(frame).length > 0;
   }
 
   override async webSocketMessage(socket: WebSocket, data: string | ArrayBuffer): Promise<void> {
     // The channel only listens for pings (usually answered without waking us); it has no commands.
     const isPing =
       typeof data === "string" && data.length < 100 && /^\s*\{\s*"type"\s*:\s*"ping"\s*\}\s*$/.test(data);
-    const frame: ServerFrame = isPing
-      ? { type: "pong" }
-      : { type: "error", code: "invalid_request", message: "This channel accepts only ping frames." };
-    socket.send(JSON.stringify(frame));
+    this.sockets.send(
+      socket,
+      isPing
+        ? { type: "pong" }
+        : { type: "error", code: "invalid_request", message: "This channel accepts only ping frames." },
+    );
   }
 
   override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
@@ -66,13 +63,9 @@ export class UserChannel extends DurableObject<Env> {
   }
 
   private async closed(socket: WebSocket): Promise<void> {
-    const { userId } = socket.deserializeAttachment() as { userId: string };
-    const others = this.openSockets().filter((other) => other !== socket);
+    const { userId } = this.sockets.state(socket);
+    const others = this.sockets.open().filter((other) => other !== socket);
     if (others.length === 0) await this.setOnline(userId, false);
-  }
-
-  private openSockets(): WebSocket[] {
-    return this.ctx.getWebSockets().filter((socket) => socket.readyState === WebSocket.OPEN);
   }
 
   private async setOnline(userId: string, online: boolean): Promise<void> {

@@ -2,16 +2,15 @@
 // nothing here is a hand-copied shape, so a change on the server shows up here as a type error.
 
 export type { AuthResult } from "../../../worker/auth/schemas";
-export type {
-  ClientFrame,
-  LastMessage,
-  Message,
-  Receipt,
-  RoomKind,
-  RoomSummary,
-  ServerFrame,
-} from "../../../worker/protocol";
-export { CloseCode, characterCount, MAX_MESSAGE_CHARS, TYPING_TIMEOUT_MS } from "../../../worker/protocol";
+export type { ChannelFrame, ClientFrame, Receipt, RoomFrame } from "../../../worker/protocol/frames";
+export {
+  CloseCode,
+  characterCount,
+  MAX_MESSAGE_CHARS,
+  TYPING_TIMEOUT_MS,
+} from "../../../worker/protocol/limits";
+export type { LastMessage, Message } from "../../../worker/protocol/messages";
+export type { RoomKind, RoomSummary } from "../../../worker/protocol/rooms";
 export type { DiscoveredRoom, Member, MessagePage, RoomDetail } from "../../../worker/rooms/schemas";
 export type { OwnProfile, PublicProfile } from "../../../worker/users/schemas";
 

@@ -8,7 +8,7 @@ import {
   type MessagePage,
   type Receipt,
   type RoomDetail,
-  type ServerFrame,
+  type RoomFrame,
 } from "../api/types";
 import { type ConnectionState, type LiveSocket, openLiveSocket } from "../realtime/live-socket";
 import { navigate } from "../router";
@@ -105,7 +105,7 @@ export function RoomView(props: {
   );
 
   const onFrame = useCallback(
-    (frame: ServerFrame) => {
+    (frame: RoomFrame) => {
       switch (frame.type) {
         case "welcome":
           setOnline(new Set(frame.online));
@@ -177,7 +177,7 @@ export function RoomView(props: {
       const page = await api<MessagePage>("GET", `/rooms/${props.roomId}/messages?limit=${PAGE}`);
       if (closed) return;
       update((current) => ({ ...receive(current, page.messages, me), hasOlder: page.hasMore }));
-      live = openLiveSocket({
+      live = openLiveSocket<RoomFrame>({
         path: () => `/rooms/${encodeURIComponent(props.roomId)}/ws?since=${lastSeq(timelineRef.current)}`,
         onFrame,
         onState: (state) => {

@@ -1,6 +1,6 @@
 import ReconnectingWebSocket from "partysocket/ws";
 import { AuthFailure, accessToken } from "../api/session";
-import { type ClientFrame, CloseCode, type ServerFrame } from "../api/types";
+import { type ClientFrame, CloseCode } from "../api/types";
 
 // One reconnecting WebSocket (partysocket's, with its exponential backoff) plus what chat needs on
 // top: a fresh access token on every connect, random jitter so a server restart is not met by every
@@ -9,10 +9,10 @@ import { type ClientFrame, CloseCode, type ServerFrame } from "../api/types";
 
 export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline" | "closed";
 
-export type LiveSocketOptions = {
+export type LiveSocketOptions<Frame> = {
   /** The path and query to connect to, asked anew on every (re)connect, e.g. with a fresh since=. */
   path: () => string;
-  onFrame: (frame: ServerFrame) => void;
+  onFrame: (frame: Frame) => void;
   onState?: (state: ConnectionState) => void;
   /** The server ended the socket on purpose (e.g. removed from the room); no reconnect follows. */
   onEnded?: (code: number, reason: string) => void;
@@ -24,7 +24,7 @@ const FINAL_CLOSE_CODES: number[] = [CloseCode.removedFromRoom, CloseCode.roomDe
 const MIN_DELAY_MS = 500;
 const MAX_DELAY_MS = 15_000;
 
-export function openLiveSocket(options: LiveSocketOptions): LiveSocket {
+export function openLiveSocket<Frame>(options: LiveSocketOptions<Frame>): LiveSocket {
   let state: ConnectionState = "connecting";
   const setState = (next: ConnectionState) => {
     if (next === state) return;
@@ -73,7 +73,7 @@ export function openLiveSocket(options: LiveSocketOptions): LiveSocket {
   socket.addEventListener("message", (event) => {
     if (typeof event.data !== "string") return;
     try {
-      options.onFrame(JSON.parse(event.data) as ServerFrame);
+      options.onFrame(JSON.parse(event.data) as Frame);
     } catch (error) {
       console.error("bad frame from server", error);
     }

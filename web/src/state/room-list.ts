@@ -1,4 +1,4 @@
-import type { RoomSummary, ServerFrame } from "../api/types";
+import type { ChannelFrame, RoomSummary } from "../api/types";
 
 // The room list: kept in the order of activity, updated by the user channel's frames.
 
@@ -8,7 +8,7 @@ export function sortByActivity(rooms: RoomSummary[]): RoomSummary[] {
   );
 }
 
-export function applyRoomFrame(rooms: RoomSummary[], frame: ServerFrame): RoomSummary[] {
+export function applyRoomFrame(rooms: RoomSummary[], frame: ChannelFrame): RoomSummary[] {
   switch (frame.type) {
     case "room_added":
     case "room_updated":

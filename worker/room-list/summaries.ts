@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Database } from "../db/client";
 import { memberships, rooms, users } from "../db/schema";
-import type { RoomSummary } from "../protocol";
+import type { RoomSummary } from "../protocol/rooms";
 
 // The room list item (API.md: GET /api/rooms, and the user channel's room_* frames), computed in
 // ONE D1 query for any set of (room, member) pairs: no per-room round trips.

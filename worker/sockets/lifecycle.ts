@@ -1,4 +1,5 @@
-// What both Durable Objects that hold WebSockets (Room, UserChannel) do the same way.
+// What both Durable Objects that hold WebSockets (Room, UserChannel) do the same way at the edges of
+// a socket's life.
 
 /** Keepalive: `{"type":"ping"}` is answered `{"type":"pong"}` by the runtime, without waking the object. */
 export function answerPingsWhileAsleep(ctx: DurableObjectState): void {

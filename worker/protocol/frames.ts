@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { ClientId, type Message, MessageBody, Seq } from "./messages";
+import type { Member, RoomSummary } from "./rooms";
+
+// The frames of both sockets (API.md "Real time"): JSON text, each with a `type`. Each socket has
+// its own union of server frames, so a client's `switch` over them is checked for exhaustiveness.
+
+/** Client → room frames. Anything else is answered with an `error` frame; the socket stays open. */
+export const ClientFrameSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("message"), body: MessageBody, clientId: ClientId }),
+  z.object({ type: z.literal("typing"), typing: z.boolean() }),
+  z.object({ type: z.literal("read"), seq: Seq }),
+  z.object({ type: z.literal("ping") }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+export type ClientFrameOf<K extends ClientFrame["type"]> = Extract<ClientFrame, { type: K }>;
+
+export type ErrorCode = "invalid_request" | "payload_too_large" | "rate_limited" | "forbidden" | "not_found";
+export type ErrorFrame = { type: "error"; code: ErrorCode; message: string; clientId?: string };
+
+export type Receipt = { userId: string; deliveredSeq: number; readSeq: number };
+
+/** How the member list changed: someone joined or was added, changed role or profile, left or was removed. */
+export type MemberChange = "joined" | "updated" | "left";
+/** A member as the `member` frame carries it (API.md "Real time, extended"). */
+export type MemberInfo = Omit<Member, "online"> & { avatarUrl: string | null };
+
+/** Room socket, server → client. */
+export type RoomFrame =
+  | {
+      type: "welcome";
+      roomId: string;
+      userId: string;
+      lastSeq: number;
+      online: string[];
+      receipts: Receipt[];
+    }
+  | { type: "message"; message: Message }
+  | { type: "message_updated"; message: Message }
+  | { type: "typing"; userId: string; typing: boolean }
+  | { type: "presence"; userId: string; online: boolean }
+  | ({ type: "receipt" } & Receipt)
+  | { type: "member"; member: MemberInfo; change: MemberChange }
+  | ErrorFrame
+  | { type: "pong" };
+
+/** The user's own channel, server → client. */
+export type ChannelFrame =
+  | { type: "room_updated"; room: RoomSummary }
+  | { type: "room_added"; room: RoomSummary }
+  | { type: "room_removed"; roomId: string }
+  | ErrorFrame
+  | { type: "pong" };
+
+export type RoomFrameOf<K extends RoomFrame["type"]> = Extract<RoomFrame, { type: K }>;

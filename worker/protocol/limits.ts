@@ -1,0 +1,26 @@
+// The limits and codes of the wire protocol, without a validation library, so the web client can
+// import them without pulling zod into its bundle (the schemas in ./messages.ts are built on them).
+
+export const MAX_MESSAGE_CHARS = 4000;
+export const MAX_FRAME_BYTES = 16 * 1024;
+export const MAX_CLIENT_ID_CHARS = 64;
+/** A typing indicator stops by itself this long after the last `typing: true`. */
+export const TYPING_TIMEOUT_MS = 5000;
+
+/** Close codes a room or user channel uses when it ends a socket on purpose. */
+export const CloseCode = {
+  /** The member was removed from the room (or left it from another device). */
+  removedFromRoom: 4003,
+  /** The room was deleted by its owner. */
+  roomDeleted: 4004,
+} as const;
+
+/** Length in characters as people count them (code points), not UTF-16 units. */
+export function characterCount(value: string): number {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+}
+
+/** The rule a too-long body breaks; a room answers it with `payload_too_large` rather than `invalid_request`. */
+export const BODY_TOO_LONG = `must be at most ${MAX_MESSAGE_CHARS} characters`;

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { BODY_TOO_LONG, characterCount, MAX_CLIENT_ID_CHARS, MAX_MESSAGE_CHARS } from "./limits";
+
+// A message as the API and the sockets carry it (API.md "Messages"), and the rules of its fields.
+// The Worker validates with these schemas; the web client imports only their types.
+
+/** A message body: 1–4,000 characters, not only white space, stored exactly as sent. */
+export const MessageBody = z
+  .string()
+  .refine((body) => body.trim().length > 0, "must not be empty or only white space")
+  .refine((body) => characterCount(body) <= MAX_MESSAGE_CHARS, BODY_TOO_LONG);
+
+const clientIdRule = `must be 1 to ${MAX_CLIENT_ID_CHARS} characters`;
+export const ClientId = z
+  .string()
+  .min(1, clientIdRule)
+  .refine((id) => characterCount(id) <= MAX_CLIENT_ID_CHARS, clientIdRule);
+
+export const Seq = z.number().int("must be a whole number").nonnegative("must be 0 or more");
+
+export const MessageSchema = z.object({
+  id: z.string(),
+  roomId: z.string(),
+  seq: z.number().int(),
+  userId: z.string(),
+  body: z.string(),
+  clientId: z.string().nullable(),
+  createdAt: z.string(),
+  editedAt: z.string().nullable(),
+  deletedAt: z.string().nullable(),
+});
+export type Message = z.infer<typeof MessageSchema>;
+
+export const LastMessageSchema = z.object({
+  seq: z.number().int(),
+  userId: z.string(),
+  body: z.string(),
+  createdAt: z.string(),
+});
+export type LastMessage = z.infer<typeof LastMessageSchema>;

@@ -1,0 +1,35 @@
+import { z } from "zod";
+import { LastMessageSchema } from "./messages";
+
+// What a room and its members look like on the wire: the room list item (GET /api/rooms and the
+// user channel's room frames) and a member (GET /api/rooms/{id} and the room's `member` frames).
+
+export const RoomKind = z.enum(["public", "private", "direct"]);
+export type RoomKind = z.infer<typeof RoomKind>;
+export const Role = z.enum(["owner", "admin", "member"]);
+export type Role = z.infer<typeof Role>;
+
+export const PeerSchema = z.object({ id: z.string(), username: z.string(), displayName: z.string() });
+
+export const RoomSummarySchema = z.object({
+  id: z.string(),
+  kind: RoomKind,
+  name: z.string(),
+  topic: z.string(),
+  role: Role,
+  unreadCount: z.number().int(),
+  lastReadSeq: z.number().int(),
+  lastMessage: LastMessageSchema.nullable(),
+  lastActivityAt: z.string(),
+  peer: PeerSchema.optional(),
+});
+export type RoomSummary = z.infer<typeof RoomSummarySchema>;
+
+export const MemberSchema = z.object({
+  userId: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: Role,
+  online: z.boolean(),
+});
+export type Member = z.infer<typeof MemberSchema>;

@@ -1,0 +1,43 @@
+import type { Message } from "../protocol/messages";
+import { type Caller, done, type Outcome, refuse } from "./api";
+import type { RoomParts } from "./parts";
+
+// Changing what was said: its author edits a message; its author, an owner or an admin deletes it
+// (a tombstone that keeps its seq, with an empty body). Everyone sees `message_updated`.
+
+export class Editing {
+  constructor(
+    private readonly parts: RoomParts,
+    /** A message changed; `last` when it is the room's newest (whose preview the room list shows). */
+    private readonly changed: (message: Message, last: boolean) => Promise<void>,
+  ) {}
+
+  async edit(caller: Caller, seq: number, body: string): Promise<Outcome<Message>> {
+    const messages = this.parts.store.messages;
+    const message = messages.get(seq);
+    if (!message) return refuse("not_found", `No message ${seq} in this room.`);
+    if (message.userId !== caller.userId) return refuse("forbidden", "Only its author can edit a message.");
+    if (message.deletedAt) return refuse("conflict", "A deleted message cannot be edited.");
+    const edited = messages.edit(seq, body) ?? message;
+    await this.tell(edited);
+    return done(edited);
+  }
+
+  async delete(caller: Caller, seq: number): Promise<Outcome<Message>> {
+    const messages = this.parts.store.messages;
+    const message = messages.get(seq);
+    if (!message) return refuse("not_found", `No message ${seq} in this room.`);
+    const moderator = caller.role === "owner" || caller.role === "admin";
+    if (message.userId !== caller.userId && !moderator)
+      return refuse("forbidden", "Only its author, an owner or an admin can delete a message.");
+    if (message.deletedAt) return done(message);
+    const deleted = messages.tombstone(seq) ?? message;
+    await this.tell(deleted);
+    return done(deleted);
+  }
+
+  private async tell(message: Message): Promise<void> {
+    this.parts.sockets.broadcast({ type: "message_updated", message });
+    await this.changed(message, message.seq === this.parts.store.messages.lastSeq());
+  }
+}

@@ -1,0 +1,22 @@
+import type { RoomFrame } from "../protocol/frames";
+import type { Connections } from "../sockets/connections";
+import type { AlarmClock } from "./alarms";
+import type { RoomStore } from "./store";
+
+// What every concern of a Room works with. The Room makes one of each and hands them around; a
+// concern keeps only caches and buffers of its own, which are safe to lose when the object sleeps.
+
+/** A room socket's state, kept in its attachment so that it survives hibernation. */
+export type SocketState = {
+  userId: string;
+  /** Until when (ms) this socket's user counts as typing on it; 0 when not typing. */
+  typingUntil: number;
+};
+
+export type RoomParts = {
+  ctx: DurableObjectState;
+  env: Env;
+  store: RoomStore;
+  sockets: Connections<SocketState, RoomFrame>;
+  alarms: AlarmClock;
+};

@@ -1,0 +1,73 @@
+import type { Receipt } from "../protocol/frames";
+import type { Message } from "../protocol/messages";
+import type { RoomParts } from "./parts";
+
+// Receipts (API.md): a message is delivered to a member once it reached one of their devices
+// (`deliveredSeq` ≥ its seq), read once their `readSeq` ≥ its seq.
+//
+// Delivery moves with every message to every member, so it is coalesced: a member's new delivery
+// marker is noted in memory and told to the room in one `receipt` per member per window, instead of
+// one per message. Read markers are written at once and told in the same window.
+
+const RECEIPT_WINDOW_MS = 250;
+
+export class Receipts {
+  /** userId → the highest seq that reached one of their sockets and is not yet recorded. */
+  private readonly delivered = new Map<string, number>();
+  /** Members whose markers moved since the last `receipt` frames. */
+  private readonly moved = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly parts: RoomParts,
+    /** While a room-list flush is pending, delivery markers ride along with it instead of a commit of their own. */
+    private readonly flushPending: () => boolean,
+  ) {}
+
+  all(): Receipt[] {
+    return this.parts.store.receipts.all();
+  }
+
+  /** Messages up to `seq` reached one of this member's devices. */
+  markDelivered(userId: string, seq: number): void {
+    if ((this.delivered.get(userId) ?? 0) < seq) this.delivered.set(userId, seq);
+    this.queue(userId);
+  }
+
+  /** Moves a member's read marker forward (never back, never past the last message); true if it moved. */
+  markRead(userId: string, seq: number): boolean {
+    const target = Math.min(seq, this.parts.store.messages.lastSeq());
+    if (!this.parts.store.receipts.readUpTo(userId, target)) return false;
+    this.queue(userId);
+    return true;
+  }
+
+  /** The author has read their own message. */
+  authored(message: Message): void {
+    this.parts.store.receipts.readUpTo(message.userId, message.seq);
+    this.queue(message.userId);
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.delivered.clear();
+    this.moved.clear();
+  }
+
+  private queue(userId: string): void {
+    this.moved.add(userId);
+    this.timer ??= setTimeout(() => this.flush(), RECEIPT_WINDOW_MS);
+  }
+
+  /** Records the coalesced delivery markers and tells the room whose markers moved. */
+  private flush(): void {
+    this.timer = undefined;
+    const store = this.parts.store.receipts;
+    for (const [userId, seq] of this.delivered) if (store.deliveredUpTo(userId, seq)) this.moved.add(userId);
+    this.delivered.clear();
+    if (!this.flushPending()) store.saveDelivered();
+    for (const userId of this.moved) this.parts.sockets.broadcast({ type: "receipt", ...store.of(userId) });
+    this.moved.clear();
+  }
+}

@@ -1,0 +1,31 @@
+import { MessageStore } from "./messages";
+import { RoomMeta } from "./meta";
+import { migrate } from "./migrations";
+import { ReceiptStore } from "./receipts";
+
+// A room's own SQLite (ctx.storage.sql), one store per kind of thing it keeps. The Room object is
+// the single writer of this database, so every store may cache what it read.
+
+export class RoomStore {
+  readonly meta: RoomMeta;
+  readonly messages: MessageStore;
+  readonly receipts: ReceiptStore;
+
+  constructor(private readonly storage: DurableObjectStorage) {
+    migrate(storage);
+    this.meta = new RoomMeta(storage.sql);
+    this.messages = new MessageStore(storage.sql, () => this.meta.get("roomId") ?? "");
+    this.receipts = new ReceiptStore(storage.sql);
+  }
+
+  /** Everything is gone (the room was deleted): start over with an empty schema and no caches. */
+  async erase(): Promise<void> {
+    await this.storage.deleteAll();
+    migrate(this.storage);
+    this.meta.forget();
+    this.messages.forget();
+    this.receipts.forget();
+  }
+}
+
+export type { Page, Stored } from "./messages";

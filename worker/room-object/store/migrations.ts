@@ -1,0 +1,60 @@
+// The schema of a room's own SQLite, as an ordered list of migrations. Each room applies the ones it
+// has not applied yet when its object starts (rooms in the field are upgraded in place, the first
+// time they wake after a deploy), each in a transaction of its own, and records it by name.
+//
+// To change the schema: append a migration with a new name; never edit or reorder one that has
+// shipped. A migration may also fill what it adds from existing rows (a new index of old messages).
+
+export type RoomMigration = { name: string; statements: string[] };
+
+export const roomMigrations: RoomMigration[] = [
+  {
+    // Rooms made before migrations existed already have these tables: IF NOT EXISTS keeps them.
+    name: "0001_messages_receipts_meta",
+    statements: [
+      `CREATE TABLE IF NOT EXISTS messages (
+         seq INTEGER PRIMARY KEY,
+         id TEXT NOT NULL,
+         user_id TEXT NOT NULL,
+         body TEXT NOT NULL,
+         client_id TEXT,
+         created_at INTEGER NOT NULL,
+         edited_at INTEGER,
+         deleted_at INTEGER
+       )`,
+      // A retried send (same author, same clientId) finds the first row instead of making a second.
+      "CREATE UNIQUE INDEX IF NOT EXISTS messages_author_client ON messages (user_id, client_id) WHERE client_id IS NOT NULL",
+      `CREATE TABLE IF NOT EXISTS receipts (
+         user_id TEXT PRIMARY KEY,
+         delivered_seq INTEGER NOT NULL DEFAULT 0,
+         read_seq INTEGER NOT NULL DEFAULT 0,
+         read_synced INTEGER NOT NULL DEFAULT 1
+       )`,
+      "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ],
+  },
+];
+
+/** Applies the migrations this room has not applied yet, in order; returns their names. */
+export function migrate(storage: DurableObjectStorage, migrations = roomMigrations): string[] {
+  const sql = storage.sql;
+  sql.exec(
+    "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)",
+  );
+  const applied = new Set(
+    sql
+      .exec<{ name: string }>("SELECT name FROM schema_migrations")
+      .toArray()
+      .map((row) => row.name),
+  );
+  const now: string[] = [];
+  for (const migration of migrations) {
+    if (applied.has(migration.name)) continue;
+    storage.transactionSync(() => {
+      for (const statement of migration.statements) sql.exec(statement);
+      sql.exec("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", migration.name, Date.now());
+    });
+    now.push(migration.name);
+  }
+  return now;
+}
