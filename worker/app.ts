@@ -1,30 +1,46 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./app-env";
 import { authRoutes } from "./auth/routes";
 import { docsRoutes } from "./http/docs";
 import { ApiError, errorResponse, handleError } from "./http/errors";
+import { openRoutes } from "./http/routers";
 import { apiSecurityHeaders, corsFromSettings, limitBodySize } from "./http/security";
-import { validationHook } from "./http/validation";
+import { directRoutes } from "./rooms/direct-routes";
+import { memberRoutes } from "./rooms/member-routes";
 import { messageRoutes } from "./rooms/message-routes";
-import { roomRoutes } from "./rooms/routes";
+import { roomRoutes } from "./rooms/room-routes";
 import { socketRoutes } from "./rooms/socket-routes";
 import { userRoutes } from "./users/routes";
 
 // The Worker's front door. Every /api request passes the same middleware in this order:
 // security headers → CORS (only if configured) → a 64 KiB body limit → the route, whose zod schema
 // validates input and documents it in /api/openapi.json. Errors of any kind leave in one JSON shape.
+//
+// Adding a group of routes: a module that starts from signedInRoutes() (or openRoutes()) and chains
+// `.openapi(route, handler)`, then one `.route(...)` line below. The chain's type is AppType, which
+// the web client's `hc<AppType>` is checked against.
+
+function routes() {
+  return (
+    openRoutes()
+      .route("/api/auth", authRoutes)
+      .route("/api/users", userRoutes)
+      // Sockets first: their routes authenticate with ?token= rather than the Authorization header,
+      // and Hono runs handlers in the order they were added.
+      .route("/api", socketRoutes)
+      .route("/api/rooms", messageRoutes)
+      .route("/api/rooms", directRoutes)
+      .route("/api/rooms", memberRoutes)
+      .route("/api/rooms", roomRoutes)
+  );
+}
+
+/** The API's type, for `hc<AppType>()` in the web client and the tests. */
+export type AppType = ReturnType<typeof routes>;
 
 export function createApp() {
-  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-
+  const app = openRoutes();
   app.use("/api/*", apiSecurityHeaders, corsFromSettings, limitBodySize);
-
-  app.route("/api/auth", authRoutes);
-  app.route("/api/users", userRoutes);
-  // Sockets first: their routes authenticate with ?token= rather than the Authorization header.
-  app.route("/api", socketRoutes);
-  app.route("/api/rooms", messageRoutes);
-  app.route("/api/rooms", roomRoutes);
+  app.route("/", routes());
   app.route("/api/docs", docsRoutes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
@@ -54,3 +70,5 @@ Request bodies are JSON (at most 64 KiB).`,
   app.onError(handleError);
   return app;
 }
+
+export type { AppEnv };

@@ -18,7 +18,14 @@ import {
   upgrade,
 } from "./helpers";
 
-type Discovered = { id: string; name: string; topic: string; memberCount: number; lastActivityAt: string };
+type Discovered = {
+  id: string;
+  kind: string;
+  name: string;
+  topic: string;
+  memberCount: number;
+  lastActivityAt: string;
+};
 
 function roleOf(room: RoomDetail, userId: string) {
   return room.members.find((member: Member) => member.userId === userId)?.role ?? null;
@@ -220,7 +227,14 @@ describe("discovering public rooms", () => {
     );
     expect(found.status).toBe(200);
     expect(found.body.rooms).toEqual([
-      { id: open.id, name: open.name, topic: "hills", memberCount: 1, lastActivityAt: expect.any(String) },
+      {
+        id: open.id,
+        kind: "public",
+        name: open.name,
+        topic: "hills",
+        memberCount: 1,
+        lastActivityAt: expect.any(String),
+      },
     ]);
 
     const owners = await api<{ rooms: Discovered[] }>("GET", `/api/rooms/discover?q=${tag}`, {

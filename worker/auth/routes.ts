@@ -1,12 +1,11 @@
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
-import type { AppEnv } from "../app-env";
 import { database } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
 import { users } from "../db/schema";
 import { conflict, unauthorized } from "../http/errors";
 import { errorResponses, jsonBody, jsonResponse } from "../http/openapi";
-import { validationHook } from "../http/validation";
+import { openRoutes } from "../http/routers";
 import { currentUser, ownProfile, type User, usernameKey } from "../users/user";
 import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "./login-limit";
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from "./password";
@@ -93,7 +92,7 @@ async function signedIn(env: Env, user: User, session: IssuedSession) {
   };
 }
 
-export const authRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+export const authRoutes = openRoutes()
   .openapi(register, async (c) => {
     const { username, password, displayName } = c.req.valid("json");
     const db = database(c.env.DB);

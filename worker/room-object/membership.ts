@@ -5,8 +5,21 @@ import type { RoomParts } from "./parts";
 // Who is in the room, as the Worker tells it (memberships live in D1): the member list on every
 // screen follows joins, leaves, removals, role and profile changes through `member` frames, and
 // someone who is no longer a member loses their sockets at once.
+//
+// Ending a socket from here has a catch. In workerd (seen in 1.20261023 and 1.20261117, and with a
+// bare `workerd serve`), a hibernatable socket closed from outside an event of its own (an RPC from
+// the Worker, an alarm, another socket's frame) sends its Close frame, but its TCP connection stays
+// open until the object is next evicted (about 10 s after the last event): Chromium gives up after
+// 2 s and reports the close, a `ws` client waits up to 30 s. Closed from within its own event, it
+// ends at once. When the whole room goes, the object resets itself right after the Close frames,
+// which tears every connection down at once; see `deleted`.
+
+/** How long a deleted room waits for its clients' Close replies before it resets anyway. */
+const END_WAIT_MS = 1000;
 
 export class Membership {
+  private ending: ReturnType<typeof setTimeout> | undefined;
+
   constructor(private readonly parts: RoomParts) {}
 
   changed(member: MemberInfo, change: MemberChange): void {
@@ -18,8 +31,23 @@ export class Membership {
     this.parts.sockets.end(CloseCode.removedFromRoom, reason, userId);
   }
 
-  /** The room was deleted: every socket closes with 4004. */
+  /**
+   * The room was deleted: every socket gets its Close frame with 4004; once every client answered
+   * (or after END_WAIT_MS), the object resets, which ends the connections (see above).
+   */
   deleted(): void {
     this.parts.sockets.end(CloseCode.roomDeleted, "This room was deleted.");
+    this.ending = setTimeout(() => this.reset(), END_WAIT_MS);
+  }
+
+  /** A socket's close handshake finished; `remaining` sockets are still held. */
+  closed(remaining: number): void {
+    if (this.ending !== undefined && remaining === 0) setTimeout(() => this.reset(), 0);
+  }
+
+  private reset(): void {
+    if (this.ending !== undefined) clearTimeout(this.ending);
+    this.ending = undefined;
+    this.parts.ctx.abort("The room was deleted; its connections end with it.");
   }
 }

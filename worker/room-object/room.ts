@@ -196,5 +196,6 @@ export class Room extends DurableObject<Env> {
     const others = this.parts.sockets.open(userId).filter((other) => other !== socket);
     this.typing.closed(socket, others);
     this.presence.left(userId, others);
+    this.membership.closed(this.parts.sockets.held().filter((other) => other !== socket).length);
   }
 }

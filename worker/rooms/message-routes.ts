@@ -1,9 +1,7 @@
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../app-env";
-import { requireUser } from "../auth/middleware";
+import { createRoute } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
-import { validationHook } from "../http/validation";
+import { signedInRoutes } from "../http/routers";
 import { asMember, roomAccess, roomObject, unwrap } from "./access";
 import {
   EditMessageBody,
@@ -91,15 +89,12 @@ const read = createRoute({
   responses: { 204: { description: "Recorded." }, ...errorResponses(400, 401, 403, 404, 415) },
 });
 
-export const messageRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-messageRoutes.use("*", requireUser);
-
 async function memberCall(c: { env: Env; var: { user: { id: string } } }, roomId: string) {
   const caller = asMember(await roomAccess(database(c.env.DB), roomId, c.var.user.id));
   return { caller, room: roomObject(c.env, roomId) };
 }
 
-messageRoutes
+export const messageRoutes = signedInRoutes()
   .openapi(history, async (c) => {
     const { caller, room } = await memberCall(c, c.req.valid("param").roomId);
     const page = await room.history(caller, c.req.valid("query"));

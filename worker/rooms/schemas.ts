@@ -44,6 +44,7 @@ export type RoomDetail = z.infer<typeof RoomDetailSchema>;
 export const DiscoveredRoomSchema = z
   .object({
     id: RoomId,
+    kind: z.literal("public").openapi({ description: "Only public rooms can be discovered." }),
     name: z.string(),
     topic: z.string(),
     memberCount: z.number().int(),

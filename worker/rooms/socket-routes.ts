@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { bearerToken } from "../auth/middleware";
@@ -6,7 +6,7 @@ import { verifyAccessToken } from "../auth/tokens";
 import { database } from "../db/client";
 import { ApiError, invalidRequest, notFound, unauthorized } from "../http/errors";
 import { errorResponses } from "../http/openapi";
-import { validationHook } from "../http/validation";
+import { openRoutes } from "../http/routers";
 import { userChannel } from "../user-channel/client";
 import { asMember, roomAccess, roomObject } from "./access";
 import { RoomParams, SocketQuery } from "./schemas";
@@ -76,7 +76,7 @@ function upgradeRequest(path: string, params: Record<string, string>): Request {
   return new Request(url, { headers: { Upgrade: "websocket" } });
 }
 
-export const socketRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+export const socketRoutes = openRoutes()
   .openapi(roomSocket, async (c) => {
     const { roomId } = c.req.valid("param");
     const { token, since } = c.req.valid("query");

@@ -1,15 +1,14 @@
-import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import { and, asc, eq, gte, lt, ne } from "drizzle-orm";
-import type { AppEnv } from "../app-env";
 import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "../auth/login-limit";
-import { requireUser } from "../auth/middleware";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { revokeOtherSessions } from "../auth/sessions";
 import { database } from "../db/client";
 import { users } from "../db/schema";
 import { forbidden, notFound } from "../http/errors";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
-import { validationHook } from "../http/validation";
+import { signedInRoutes } from "../http/routers";
+import { announceProfile } from "../rooms/member-events";
 import {
   ChangePasswordBody,
   OwnProfileSchema,
@@ -89,10 +88,7 @@ function startsWith(prefix: string) {
   return and(gte(users.usernameKey, prefix), lt(users.usernameKey, `${prefix}\x7f`));
 }
 
-export const userRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-userRoutes.use("*", requireUser);
-
-userRoutes
+export const userRoutes = signedInRoutes()
   .openapi(getMe, async (c) => {
     const user = await currentUser(database(c.env.DB), c.var.user.id);
     return c.json(ownProfile(user), 200);
@@ -103,7 +99,10 @@ userRoutes
     if (changes.displayName !== undefined || changes.bio !== undefined) {
       await db.update(users).set(changes).where(eq(users.id, c.var.user.id));
     }
-    return c.json(ownProfile(await currentUser(db, c.var.user.id)), 200);
+    const user = await currentUser(db, c.var.user.id);
+    // Every room they are in shows the new name; the answer does not wait for that.
+    if (changes.displayName !== undefined) c.executionCtx.waitUntil(announceProfile(c.env, db, user));
+    return c.json(ownProfile(user), 200);
   })
   .openapi(changePassword, async (c) => {
     const { currentPassword, newPassword } = c.req.valid("json");

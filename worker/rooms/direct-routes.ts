@@ -1,0 +1,67 @@
+import { createRoute } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
+import { database } from "../db/client";
+import { memberships, rooms, users } from "../db/schema";
+import { invalidRequest, notFound } from "../http/errors";
+import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
+import { signedInRoutes } from "../http/routers";
+import { pushRoomSummaries } from "../room-list/live";
+import { roomAccess } from "./access";
+import { directRoomKey, roomDetail } from "./room-model";
+import { DirectRoomBody, RoomDetailSchema } from "./schemas";
+
+// One-to-one rooms: exactly two people, one room per pair, whoever opens it first.
+
+const openDirect = createRoute({
+  method: "post",
+  path: "/direct",
+  tags: ["Rooms"],
+  security: bearerSecurity,
+  summary: "Open the direct room with someone",
+  description: "One room per pair, whoever opens it first: 201 the first time, 200 after, from either side.",
+  request: jsonBody(DirectRoomBody),
+  responses: {
+    200: jsonResponse(RoomDetailSchema, "The existing direct room."),
+    201: jsonResponse(RoomDetailSchema, "The direct room, just created."),
+    ...errorResponses(400, 401, 404, 415),
+  },
+});
+
+export const directRoutes = signedInRoutes().openapi(openDirect, async (c) => {
+  const { userId: peerId } = c.req.valid("json");
+  const me = c.var.user.id;
+  if (peerId === me) throw invalidRequest("userId: a direct room needs someone other than you");
+  const db = database(c.env.DB);
+  const [peer] = await db.select({ id: users.id }).from(users).where(eq(users.id, peerId));
+  if (!peer) throw notFound("No such user.");
+  const { key, id, pair } = await directRoomKey(me, peerId);
+  const now = new Date();
+  // Every statement is idempotent and the id is derived from the pair, so two people opening the
+  // room at the same moment converge on one room; the unique direct_key backs that up.
+  const [created] = await db.batch([
+    db
+      .insert(rooms)
+      .values({
+        id,
+        kind: "direct",
+        name: "",
+        directKey: key,
+        userA: pair[0],
+        userB: pair[1],
+        createdAt: now,
+        lastActivityAt: now,
+      })
+      .onConflictDoNothing()
+      .returning({ id: rooms.id }),
+    db.insert(memberships).values({ roomId: id, userId: me, role: "member", joinedAt: now }).onConflictDoNothing(),
+    db
+      .insert(memberships)
+      .values({ roomId: id, userId: peerId, role: "member", joinedAt: now })
+      .onConflictDoNothing(),
+  ]);
+  const isNew = created.length > 0;
+  if (isNew) await pushRoomSummaries(c.env, id, "room_added", [me, peerId]);
+  const access = await roomAccess(db, id, me);
+  const detail = await roomDetail(db, access.room, access.role);
+  return isNew ? c.json(detail, 201) : c.json(detail, 200);
+});
