@@ -224,11 +224,44 @@ describe("typing", () => {
     await bobs.next("typing");
     alices.send({ type: "typing", typing: false });
     await bobs.collect("typing", 2);
-    alices.send({ type: "typing", typing: true });
-    await bobs.collect("typing", 3);
+    // A new start is told once the throttle allows it (at most one start per 2 s per person).
+    const started = await eventually(async () => {
+      alices.send({ type: "typing", typing: true });
+      await alices.sync();
+      return bobs.collect("typing", 3, undefined, 300);
+    });
+    expect(started.at(-1)?.typing).toBe(true);
     alices.send({ type: "message", body: "done typing", clientId: "t-1" });
     const frames = await bobs.collect("typing", 4);
     expect(frames.map((frame) => frame.typing)).toEqual([true, false, true, false]);
+  });
+
+  it("relays a start at most once every 2 s per person, however fast the toggles", async () => {
+    const { room, alice, bob } = await pair();
+    const alices = await joined(room.id, alice.accessToken);
+    const bobs = await joined(room.id, bob.accessToken);
+    const seen: number[] = [];
+    bobs.ws.addEventListener("message", (event) => {
+      const frame = JSON.parse(String(event.data)) as { type: string; typing?: boolean };
+      if (frame.type === "typing" && frame.typing) seen.push(Date.now());
+    });
+    for (let index = 0; index < 200; index++) alices.send({ type: "typing", typing: index % 2 === 0 });
+    await alices.sync();
+    await bobs.sync();
+    expect(bobs.all("typing", (frame) => frame.typing)).toHaveLength(1);
+    // Toggling on for a while: the starts the room tells are at least 2 s apart.
+    await eventually(
+      async () => {
+        alices.send({ type: "typing", typing: false });
+        alices.send({ type: "typing", typing: true });
+        await alices.sync();
+        await bobs.sync();
+        expect(seen.length).toBeGreaterThanOrEqual(2);
+      },
+      { timeoutMs: 8000, intervalMs: 100 },
+    );
+    for (let index = 1; index < seen.length; index++)
+      expect((seen[index] ?? 0) - (seen[index - 1] ?? 0)).toBeGreaterThanOrEqual(1900);
   });
 });
 
@@ -359,7 +392,7 @@ describe("frames the room cannot use", () => {
   });
 });
 
-describe("the per-connection rate limit", () => {
+describe("the message rate limit", () => {
   it("refuses messages beyond the burst with rate_limited frames and stores exactly the accepted ones", async () => {
     const { room, alice, bob } = await pair();
     const alices = await joined(room.id, alice.accessToken);
@@ -389,16 +422,30 @@ describe("the per-connection rate limit", () => {
     expect(bobs.all("message").map((frame) => frame.message)).toEqual(accepted);
   });
 
-  it("limits each connection on its own", async () => {
-    const { room, alice } = await pair();
+  it("is one limit per person per room, shared by all their sockets and REST", async () => {
+    const { room, alice, bob } = await pair();
     const first = await joined(room.id, alice.accessToken);
     for (let index = 0; index < 25; index++)
       first.send({ type: "message", body: "spam", clientId: `a-${index}` });
     await first.next("error", (frame) => frame.code === "rate_limited");
+    // Another device of the same person does not get a fresh allowance…
     const second = await joined(room.id, alice.accessToken);
     second.send({ type: "message", body: "from another device", clientId: "b-1" });
-    expect((await second.next("message", (frame) => frame.message.clientId === "b-1")).message.body).toBe(
-      "from another device",
+    expect(await second.next("error", (frame) => frame.clientId === "b-1")).toMatchObject({
+      code: "rate_limited",
+    });
+    // …nor does REST…
+    const overRest = await api("POST", `/api/rooms/${room.id}/messages`, {
+      token: alice.accessToken,
+      body: { body: "with curl", clientId: "c-1" },
+    });
+    expect(overRest.status).toBe(429);
+    expect(Number(overRest.headers.get("retry-after"))).toBeGreaterThan(0);
+    // …while someone else in the room is not limited by it.
+    const bobs = await joined(room.id, bob.accessToken);
+    bobs.send({ type: "message", body: "my turn", clientId: "bob-1" });
+    expect((await bobs.next("message", (frame) => frame.message.clientId === "bob-1")).message.body).toBe(
+      "my turn",
     );
   });
 });

@@ -17,6 +17,7 @@ import {
   VerifyBody,
   VerifyResultSchema,
 } from "./schemas";
+import { endSessionsEverywhere } from "./session-ends";
 import { endSession, type IssuedSession, rotateRefreshToken, startSession } from "./sessions";
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, verifyAccessToken } from "./tokens";
 
@@ -132,12 +133,15 @@ export const authRoutes = openRoutes()
   })
   .openapi(refresh, async (c) => {
     const db = database(c.env.DB);
-    const session = await rotateRefreshToken(db, c.req.valid("json").refreshToken);
+    const session = await rotateRefreshToken(db, c.req.valid("json").refreshToken, (reused) =>
+      endSessionsEverywhere(c.env, reused.userId, { sessionIds: [reused.sessionId] }),
+    );
     const user = await currentUser(db, session.userId);
     return c.json(await signedIn(c.env, user, session), 200);
   })
   .openapi(logout, async (c) => {
-    await endSession(database(c.env.DB), c.req.valid("json").refreshToken);
+    const ended = await endSession(database(c.env.DB), c.req.valid("json").refreshToken);
+    if (ended) await endSessionsEverywhere(c.env, ended.userId, { sessionIds: [ended.sessionId] });
     return c.body(null, 204);
   })
   .openapi(verify, async (c) => {

@@ -37,8 +37,17 @@ export async function startSession(db: Database, userId: string): Promise<Issued
   return { userId, sessionId, refreshToken };
 }
 
-/** Spends `presented` and returns its successor; a reused token revokes its family. */
-export async function rotateRefreshToken(db: Database, presented: string): Promise<IssuedSession> {
+export type EndedSession = { userId: string; sessionId: string };
+
+/**
+ * Spends `presented` and returns its successor; a reused token revokes its family, and `onReuse`
+ * hears which session that was (its sockets must close).
+ */
+export async function rotateRefreshToken(
+  db: Database,
+  presented: string,
+  onReuse: (ended: EndedSession) => Promise<void> = async () => {},
+): Promise<IssuedSession> {
   const tokenHash = await hashToken(presented);
   const now = new Date();
   const liveSessions = db.select({ id: sessions.id }).from(sessions).where(isNull(sessions.revokedAt));
@@ -59,7 +68,10 @@ export async function rotateRefreshToken(db: Database, presented: string): Promi
 
   if (!spent) {
     const known = await db.query.refreshTokens.findFirst({ where: eq(refreshTokens.tokenHash, tokenHash) });
-    if (known?.spentAt) await revokeSession(db, known.sessionId);
+    if (known?.spentAt) {
+      const ended = await revokeSession(db, known.sessionId);
+      if (ended) await onReuse(ended);
+    }
     throw unauthorized("The refresh token is invalid, expired or already used.");
   }
 
@@ -74,19 +86,25 @@ export async function rotateRefreshToken(db: Database, presented: string): Promi
   return { userId: session.userId, sessionId: session.id, refreshToken };
 }
 
-export async function revokeSession(db: Database, sessionId: string): Promise<void> {
-  await db
+/** Revokes a session; returns it if it was live until now. */
+export async function revokeSession(db: Database, sessionId: string): Promise<EndedSession | null> {
+  const [ended] = await db
     .update(sessions)
     .set({ revokedAt: new Date() })
-    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
+    .returning({ userId: sessions.userId, sessionId: sessions.id });
+  return ended ?? null;
 }
 
-/** Sign out: the family of `presented` stops working. Unknown tokens are ignored (logout is idempotent). */
-export async function endSession(db: Database, presented: string): Promise<void> {
+/**
+ * Sign out: the family of `presented` stops working. Unknown tokens are ignored (logout is
+ * idempotent). Returns the session that ended now, if any.
+ */
+export async function endSession(db: Database, presented: string): Promise<EndedSession | null> {
   const known = await db.query.refreshTokens.findFirst({
     where: eq(refreshTokens.tokenHash, await hashToken(presented)),
   });
-  if (known) await revokeSession(db, known.sessionId);
+  return known ? revokeSession(db, known.sessionId) : null;
 }
 
 /** After a password change: every sign-in but the current one ends. */

@@ -60,6 +60,20 @@ function allowedOrigins(setting: string | undefined): string[] {
 }
 
 /**
+ * A cross-site page must not open sockets with a visitor's credentials: an upgrade that carries an
+ * `Origin` must come from the app's own origin or one listed in CORS_ORIGINS (`null` never does).
+ * No `Origin` at all is a non-browser client (wscat, a server), which holds its own token.
+ */
+export function socketOriginAllowed(
+  requestUrl: string,
+  origin: string | undefined,
+  setting: string | undefined,
+) {
+  if (origin === undefined) return true;
+  return origin === new URL(requestUrl).origin || allowedOrigins(setting).includes(origin);
+}
+
+/**
  * CORS is closed by default: the web client is served from the same origin and needs none.
  * `CORS_ORIGINS` (comma-separated) opens the API to the listed origins only.
  */

@@ -41,6 +41,8 @@ export type RoomFrame =
   | { type: "presence"; userId: string; online: boolean }
   | ({ type: "receipt" } & Receipt)
   | { type: "member"; member: MemberInfo; change: MemberChange }
+  /** The resume stopped after RESUME_LIMIT messages: page on with GET …/messages?after=nextSeq-1. */
+  | { type: "resume_incomplete"; nextSeq: number }
   | ErrorFrame
   | { type: "pong" };
 

@@ -9,6 +9,11 @@ export const TYPING_TIMEOUT_MS = 5000;
 
 /** Close codes a room or user channel uses when it ends a socket on purpose. */
 export const CloseCode = {
+  /**
+   * The sign-in session ended (logout, password change, a reused refresh token, account deletion)
+   * or the access token that opened the socket expired: reconnect with a fresh token (and since=).
+   */
+  sessionEnded: 4001,
   /** The member was removed from the room (or left it from another device). */
   removedFromRoom: 4003,
   /** The room was deleted by its owner. */

@@ -1,26 +1,51 @@
+import { errorBody } from "../http/errors";
+import type { Membership } from "./membership";
 import type { RoomParts } from "./parts";
 import type { Presence } from "./presence";
 import type { Receipts } from "./receipts";
 
-// A member's socket arrives (the Worker has checked the token and the membership): it gets the
-// welcome, then every message after `since` (a resume), then live frames. All of it runs without an
-// await, and a Durable Object handles one event at a time, so no new message can slip in between:
-// no gap, no duplicate.
+// A member's socket arrives (the Worker has checked the token and the membership in D1): the room
+// checks the membership again against its own list (a removal may have landed in between) and the
+// user's socket cap, then sends the welcome, every message after `since` (a resume), and only then
+// live frames. All of it runs without an await after the checks, and a Durable Object handles one
+// event at a time, so no new message can slip in between: no gap, no duplicate.
 
 const REPLAY_PAGE = 500;
+
+export type Arrival = {
+  roomId: string;
+  userId: string;
+  sessionId: string;
+  expiresAt: number;
+  since: number | null;
+};
+
+function refusal(status: 404 | 429, message: string): Response {
+  const code = status === 404 ? "not_found" : "rate_limited";
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (status === 429) headers["retry-after"] = "10";
+  return new Response(JSON.stringify(errorBody(code, message)), { status, headers });
+}
 
 export class Connecting {
   constructor(
     private readonly parts: RoomParts,
+    private readonly membership: Membership,
     private readonly presence: Presence,
     private readonly receipts: Receipts,
   ) {}
 
-  /** Accepts the server end of the socket and brings it up to date. */
-  connect(socket: WebSocket, roomId: string, userId: string, since: number | null): void {
-    const { sockets, store } = this.parts;
-    sockets.accept(socket, { userId, typingUntil: 0 });
-    sockets.send(socket, {
+  async connect(arrival: Arrival): Promise<Response> {
+    const { sockets, store, env } = this.parts;
+    if (!(await this.membership.find(arrival.roomId, arrival.userId))) return refusal(404, "No such room.");
+    const cap = Number(env.MAX_ROOM_SOCKETS_PER_USER) || 10;
+    if (sockets.open(arrival.userId).length >= cap)
+      return refusal(429, `At most ${cap} open sockets per person to one room; close one first.`);
+
+    const { 0: client, 1: server } = new WebSocketPair();
+    const { userId, sessionId, expiresAt, roomId } = arrival;
+    sockets.accept(server, { userId, sessionId, expiresAt, typingUntil: 0, typingShown: false });
+    sockets.send(server, {
       type: "welcome",
       roomId,
       userId,
@@ -28,17 +53,30 @@ export class Connecting {
       online: this.presence.online(),
       receipts: this.receipts.all(),
     });
-    if (since !== null) this.replay(socket, userId, since);
+    if (arrival.since !== null) this.replay(server, userId, arrival.since);
     this.presence.arrived(userId);
+    return new Response(null, { status: 101, webSocket: client });
   }
 
+  /**
+   * Every message after `since`, at most RESUME_LIMIT of them; beyond that the client is told where
+   * to page on from (`resume_incomplete`), so a long-lost client cannot make one event replay a
+   * room's whole history.
+   */
   private replay(socket: WebSocket, userId: string, since: number): void {
+    const limit = Number(this.parts.env.RESUME_LIMIT) || 1000;
     let cursor = since;
+    let sent = 0;
     for (;;) {
-      const page = this.parts.store.messages.after(cursor, REPLAY_PAGE);
+      const page = this.parts.store.messages.after(cursor, Math.min(REPLAY_PAGE, limit - sent));
       for (const message of page.messages) this.parts.sockets.send(socket, { type: "message", message });
+      sent += page.messages.length;
       cursor = page.messages.at(-1)?.seq ?? cursor;
       if (!page.hasMore) break;
+      if (sent >= limit) {
+        this.parts.sockets.send(socket, { type: "resume_incomplete", nextSeq: cursor + 1 });
+        break;
+      }
     }
     if (cursor > since) this.receipts.markDelivered(userId, cursor);
   }

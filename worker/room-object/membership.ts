@@ -1,10 +1,16 @@
+import { eq } from "drizzle-orm";
+import { database } from "../db/client";
+import { memberships } from "../db/schema";
 import type { MemberChange, MemberInfo } from "../protocol/frames";
 import { CloseCode } from "../protocol/limits";
 import type { RoomParts } from "./parts";
+import type { RoomMember } from "./store";
 
-// Who is in the room, as the Worker tells it (memberships live in D1): the member list on every
-// screen follows joins, leaves, removals, role and profile changes through `member` frames, and
-// someone who is no longer a member loses their sockets at once.
+// Who is in the room. D1 holds the memberships (the room list needs them across rooms); the room
+// keeps a copy that the Worker updates with every change, so a socket cannot slip in between the
+// Worker's check and a removal, and the room can check roles itself. The member list on every
+// screen follows through `member` frames, and someone who is no longer a member loses their
+// sockets at once.
 //
 // Ending a socket from here has a catch. In workerd (seen in 1.20261023 and 1.20261117, and with a
 // bare `workerd serve`), a hibernatable socket closed from outside an event of its own (an RPC from
@@ -22,12 +28,33 @@ export class Membership {
 
   constructor(private readonly parts: RoomParts) {}
 
+  /** The member, after loading the list from D1 if this room never had it (or does not know them). */
+  async find(roomId: string, userId: string): Promise<RoomMember | null> {
+    const members = this.parts.store.members;
+    if (this.parts.store.meta.get("membersLoaded") === null || !members.get(userId)) await this.load(roomId);
+    return members.get(userId);
+  }
+
+  /** D1 is the source: a member the room did not hear about yet is found there. */
+  private async load(roomId: string): Promise<void> {
+    const rows = await database(this.parts.env.DB)
+      .select({ userId: memberships.userId, role: memberships.role, joinedAt: memberships.joinedAt })
+      .from(memberships)
+      .where(eq(memberships.roomId, roomId));
+    this.parts.store.members.replace(rows.map((row) => ({ ...row, joinedAt: row.joinedAt.getTime() })));
+    this.parts.store.meta.set("membersLoaded", String(Date.now()));
+  }
+
   changed(member: MemberInfo, change: MemberChange): void {
+    const members = this.parts.store.members;
+    if (change === "left") members.remove(member.userId);
+    else members.put(member.userId, member.role);
     this.parts.sockets.broadcast({ type: "member", member, change });
   }
 
   /** A member was removed (or left): their sockets to this room close now, with 4003. */
   removed(userId: string, reason: string): void {
+    this.parts.store.members.remove(userId);
     this.parts.sockets.end(CloseCode.removedFromRoom, reason, userId);
   }
 

@@ -9,8 +9,14 @@ import type { RoomStore } from "./store";
 /** A room socket's state, kept in its attachment so that it survives hibernation. */
 export type SocketState = {
   userId: string;
+  /** The sign-in session whose access token opened this socket: it ends with that session. */
+  sessionId: string;
+  /** When that access token expires (ms): the socket ends then (4001) and the client reconnects. */
+  expiresAt: number;
   /** Until when (ms) this socket's user counts as typing on it; 0 when not typing. */
   typingUntil: number;
+  /** The room was told this user is typing (kept here so a woken room can still tell the stop). */
+  typingShown: boolean;
 };
 
 export type RoomParts = {

@@ -3,6 +3,7 @@ import type { ClientFrame, ClientFrameOf, MemberChange, MemberInfo, RoomFrame } 
 import type { Message } from "../protocol/messages";
 import { Connections } from "../sockets/connections";
 import { answerPingsWhileAsleep, completeClose } from "../sockets/lifecycle";
+import type { SessionMatch } from "../sockets/sessions";
 import { AlarmClock } from "./alarms";
 import type { Caller, HistoryQuery, Outcome } from "./api";
 import { parseClientFrame } from "./client-frames";
@@ -15,6 +16,7 @@ import { Presence } from "./presence";
 import { Receipts } from "./receipts";
 import { RoomListSync } from "./room-list-sync";
 import { Sending } from "./sending";
+import { SessionEnds } from "./sessions";
 import { type Page, RoomStore, type Stored } from "./store";
 import { Typing } from "./typing";
 
@@ -44,6 +46,7 @@ export class Room extends DurableObject<Env> {
   private readonly editing: Editing;
   private readonly historyPages: History;
   private readonly membership: Membership;
+  private readonly sessionEnds: SessionEnds;
   /** What each client frame does. Adding a frame type: its schema in protocol/frames.ts, one line here. */
   private readonly frames: FrameHandlers;
 
@@ -61,16 +64,18 @@ export class Room extends DurableObject<Env> {
     this.receipts = new Receipts(this.parts, () => this.roomList.pending());
     this.typing = new Typing(this.parts);
     this.presence = new Presence(this.parts);
+    this.membership = new Membership(this.parts);
     this.sending = new Sending(this.parts, {
       stored: (message) => this.stored(message),
       committed: () => this.roomList.changed(),
     });
-    this.connecting = new Connecting(this.parts, this.presence, this.receipts);
+    this.connecting = new Connecting(this.parts, this.membership, this.presence, this.receipts);
     this.editing = new Editing(this.parts, (_, last) => (last ? this.roomList.changed() : Promise.resolve()));
     this.historyPages = new History(this.parts, this.receipts);
-    this.membership = new Membership(this.parts);
-    // One alarm serves both: typing expiry first, then the summary flush.
+    this.sessionEnds = new SessionEnds(this.parts);
+    // One alarm serves them all: typing expiry, sockets whose token expired, the summary flush.
     this.parts.alarms.register(this.typing);
+    this.parts.alarms.register(this.sessionEnds);
     this.parts.alarms.register(this.roomList);
     this.frames = {
       message: (socket, frame) => this.sending.receiveFrame(socket, frame),
@@ -91,18 +96,25 @@ export class Room extends DurableObject<Env> {
 
   // ── What the Worker calls (REST and socket upgrades, with an identity it verified) ─────────────
 
-  /** A verified member's upgrade, forwarded by the Worker as /connect?roomId&userId[&since]. */
+  /** A verified member's upgrade, forwarded by the Worker as /connect?roomId&userId&sessionId&expiresAt[&since]. */
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const roomId = url.searchParams.get("roomId");
-    const userId = url.searchParams.get("userId");
-    const since = url.searchParams.get("since");
-    if (url.pathname !== "/connect" || !roomId || !userId)
+    const get = (name: string) => url.searchParams.get(name);
+    const [roomId, userId, sessionId, expiresAt, since] = [
+      "roomId",
+      "userId",
+      "sessionId",
+      "expiresAt",
+      "since",
+    ].map(get);
+    if (url.pathname !== "/connect" || !roomId || !userId || !sessionId || !expiresAt)
       return new Response("bad internal request", { status: 400 });
     this.enter(roomId);
-    const { 0: client, 1: server } = new WebSocketPair();
-    this.connecting.connect(server, roomId, userId, since === null ? null : Number(since));
-    return new Response(null, { status: 101, webSocket: client });
+    const resumeFrom = since === null || since === undefined ? null : Number(since);
+    const arrival = { roomId, userId, sessionId, expiresAt: Number(expiresAt), since: resumeFrom };
+    const answer = await this.connecting.connect(arrival);
+    if (answer.status === 101) this.ctx.waitUntil(this.parts.alarms.schedule()); // its token's expiry
+    return answer;
   }
 
   async sendMessage(caller: Caller, body: string, clientId?: string): Promise<Outcome<Stored>> {
@@ -132,8 +144,9 @@ export class Room extends DurableObject<Env> {
   }
 
   /** Someone joined, was added, changed role or profile, left or was removed: members' lists follow. */
-  async memberChanged(member: MemberInfo, change: MemberChange): Promise<void> {
-    this.sending.commit();
+  async memberChanged(roomId: string, member: MemberInfo, change: MemberChange): Promise<void> {
+    this.enter(roomId);
+    await this.membership.find(roomId, member.userId); // the list is loaded before it changes
     this.membership.changed(member, change);
   }
 
@@ -141,6 +154,12 @@ export class Room extends DurableObject<Env> {
   async disconnectMember(userId: string, reason = "You are no longer a member of this room."): Promise<void> {
     this.sending.commit();
     this.membership.removed(userId, reason);
+  }
+
+  /** These sign-in sessions of this user ended: their sockets here close with 4001. */
+  async endSessions(userId: string, match: SessionMatch): Promise<number> {
+    this.sending.commit();
+    return this.sessionEnds.ended(userId, match);
   }
 
   /** The room was deleted: close every socket and forget everything. */
@@ -194,7 +213,7 @@ export class Room extends DurableObject<Env> {
   private left(socket: WebSocket): void {
     const { userId } = this.parts.sockets.state(socket);
     const others = this.parts.sockets.open(userId).filter((other) => other !== socket);
-    this.typing.closed(socket, others);
+    this.typing.closed(socket);
     this.presence.left(userId, others);
     this.membership.closed(this.parts.sockets.held().filter((other) => other !== socket).length);
   }

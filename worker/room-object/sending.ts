@@ -29,7 +29,7 @@ type Admission =
 const TOO_MANY = "Too many messages; slow down.";
 
 /** A message frame accepted from a socket, waiting for the next group commit. */
-type Queued = { userId: string; body: string; clientId: string; socket: WebSocket; bucket: TokenBucket };
+type Queued = { userId: string; body: string; clientId: string; socket: WebSocket };
 
 export type SendingHooks = {
   /** A new message was stored: tell the room. Runs once per message, in seq order. */
@@ -42,10 +42,10 @@ export class Sending {
   private queue: Queued[] = [];
   private readonly queuedKeys = new Set<string>();
   private commitTimer: ReturnType<typeof setTimeout> | undefined;
-  // The limit is per connection for sockets and per user for REST. Buckets live in memory: a room
-  // only hibernates after being idle for a while, and after any idle time a bucket is full anyway.
-  private readonly socketBuckets = new WeakMap<WebSocket, TokenBucket>();
-  private readonly restBuckets = new Map<string, TokenBucket>();
+  // One bucket per person in this room, shared by REST and all of their sockets (five sockets do not
+  // send five times the rate). Buckets live in memory: a room only hibernates after being idle for a
+  // while, and after any idle time a bucket is full anyway.
+  private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(
     private readonly parts: RoomParts,
@@ -57,8 +57,7 @@ export class Sending {
     const { userId } = this.parts.sockets.state(socket);
     const key = `${userId}\n${frame.clientId}`;
     if (this.queuedKeys.has(key)) return; // still queued from an earlier frame: its broadcast confirms both
-    const bucket = this.bucketOf(socket);
-    const admission = this.admit(userId, frame.clientId, bucket);
+    const admission = this.admit(userId, frame.clientId);
     if (admission.kind === "repeat") {
       this.parts.sockets.send(socket, { type: "message", message: admission.first });
       return;
@@ -68,21 +67,19 @@ export class Sending {
       this.parts.sockets.send(socket, { type: "error", code: "rate_limited", message: TOO_MANY, clientId });
       return;
     }
-    this.queue.push({ userId, body: frame.body, clientId: frame.clientId, socket, bucket });
+    this.queue.push({ userId, body: frame.body, clientId: frame.clientId, socket });
     this.queuedKeys.add(key);
     this.commitTimer ??= setTimeout(() => this.commit(), 0);
   }
 
   /** A send over REST: stored at once (after whatever frames are queued), then told to everyone. */
   async post(caller: Caller, body: string, clientId?: string): Promise<Outcome<Stored>> {
-    const bucket = this.restBuckets.get(caller.userId) ?? messageBucket(this.parts.env);
-    this.restBuckets.set(caller.userId, bucket);
-    const admission = this.admit(caller.userId, clientId, bucket);
+    const admission = this.admit(caller.userId, clientId);
     if (admission.kind === "repeat") return done({ message: admission.first, created: false });
     if (admission.kind === "limited") return refuse("rate_limited", TOO_MANY, admission.retryAfter);
     const stored = this.parts.store.messages.append(caller.userId, body, clientId ?? null);
     if (!stored.created) {
-      bucket.refund(); // a repeat costs nothing
+      this.bucketOf(caller.userId).refund(); // a repeat costs nothing
       return done(stored);
     }
     this.hooks.stored(stored.message);
@@ -105,7 +102,7 @@ export class Sending {
         this.hooks.stored(stored.message);
         storedAny = true;
       } else {
-        item.bucket.refund(); // a repeat costs nothing; it is answered to its sender only
+        this.bucketOf(item.userId).refund(); // a repeat costs nothing; it is answered to its sender only
         this.parts.sockets.send(item.socket, { type: "message", message: stored.message });
       }
     }
@@ -124,18 +121,18 @@ export class Sending {
    * The admission rule. An empty bucket still answers a repeat with the stored message; on the
    * common path the INSERT itself (unique index) tells a repeat apart, so no lookup is made.
    */
-  private admit(userId: string, clientId: string | undefined, bucket: TokenBucket): Admission {
-    const taken = bucket.take();
+  private admit(userId: string, clientId: string | undefined): Admission {
+    const taken = this.bucketOf(userId).take();
     if (taken.ok) return { kind: "go" };
     const first = clientId ? this.parts.store.messages.byClientId(userId, clientId) : null;
     return first ? { kind: "repeat", first } : { kind: "limited", retryAfter: taken.retryAfterSeconds };
   }
 
-  private bucketOf(socket: WebSocket): TokenBucket {
-    let bucket = this.socketBuckets.get(socket);
+  private bucketOf(userId: string): TokenBucket {
+    let bucket = this.buckets.get(userId);
     if (!bucket) {
       bucket = messageBucket(this.parts.env);
-      this.socketBuckets.set(socket, bucket);
+      this.buckets.set(userId, bucket);
     }
     return bucket;
   }

@@ -33,7 +33,7 @@ export class TokenBucket {
   }
 }
 
-/** The per-connection message limit, from the MESSAGE_RATE_PER_SEC and MESSAGE_BURST settings. */
+/** The message limit of one person in one room, from the MESSAGE_RATE_PER_SEC and MESSAGE_BURST settings. */
 export function messageBucket(env: { MESSAGE_RATE_PER_SEC?: string; MESSAGE_BURST?: string }): TokenBucket {
   const rate = Number(env.MESSAGE_RATE_PER_SEC) || 10;
   const burst = Number(env.MESSAGE_BURST) || 20;

@@ -37,29 +37,41 @@ export const directRoutes = signedInRoutes().openapi(openDirect, async (c) => {
   const { key, id, pair } = await directRoomKey(me, peerId);
   const now = new Date();
   // Every statement is idempotent and the id is derived from the pair, so two people opening the
-  // room at the same moment converge on one room; the unique direct_key backs that up.
-  const [created] = await db.batch([
-    db
-      .insert(rooms)
-      .values({
-        id,
-        kind: "direct",
-        name: "",
-        directKey: key,
-        userA: pair[0],
-        userB: pair[1],
-        createdAt: now,
-        lastActivityAt: now,
-      })
-      .onConflictDoNothing()
-      .returning({ id: rooms.id }),
-    db.insert(memberships).values({ roomId: id, userId: me, role: "member", joinedAt: now }).onConflictDoNothing(),
-    db
-      .insert(memberships)
-      .values({ roomId: id, userId: peerId, role: "member", joinedAt: now })
-      .onConflictDoNothing(),
-  ]);
-  const isNew = created.length > 0;
+  // room at the same moment converge on one room; the unique direct_key backs that up. The peer is
+  // made a member only when the room is new: someone who left is not pulled back in by the other's
+  // open; they get the room back when they open it themselves.
+  const [existing] = await db.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, id));
+  const joinMe = db
+    .insert(memberships)
+    .values({ roomId: id, userId: me, role: "member", joinedAt: now })
+    .onConflictDoNothing();
+  let isNew = false;
+  if (existing) {
+    await joinMe;
+  } else {
+    const [created] = await db.batch([
+      db
+        .insert(rooms)
+        .values({
+          id,
+          kind: "direct",
+          name: "",
+          directKey: key,
+          userA: pair[0],
+          userB: pair[1],
+          createdAt: now,
+          lastActivityAt: now,
+        })
+        .onConflictDoNothing()
+        .returning({ id: rooms.id }),
+      joinMe,
+      db
+        .insert(memberships)
+        .values({ roomId: id, userId: peerId, role: "member", joinedAt: now })
+        .onConflictDoNothing(),
+    ]);
+    isNew = created.length > 0;
+  }
   if (isNew) await pushRoomSummaries(c.env, id, "room_added", [me, peerId]);
   const access = await roomAccess(db, id, me);
   const detail = await roomDetail(db, access.room, access.role);

@@ -27,7 +27,7 @@ export async function announceMember(
   change: MemberChange,
 ): Promise<void> {
   try {
-    await roomObject(env, roomId).memberChanged(member, change);
+    await roomObject(env, roomId).memberChanged(roomId, member, change);
   } catch (error) {
     // A live-update failure must not fail the change itself; screens catch up on the next load.
     console.error("member announcement failed", roomId, error);

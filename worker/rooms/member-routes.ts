@@ -9,6 +9,7 @@ import { pushRoomSummaries } from "../room-list/live";
 import { sendToUser } from "../user-channel/client";
 import { asMember, requireRole, roomAccess, roomObject } from "./access";
 import { announceMember, memberInfo } from "./member-events";
+import { endRoom } from "./room-ends";
 import { roomDetail, successorOf } from "./room-model";
 import { AddMemberBody, MemberParams, MemberSchema, RoomDetailSchema, RoomParams } from "./schemas";
 
@@ -39,7 +40,7 @@ const leaveRoom = createRoute({
   security,
   summary: "Leave a room",
   description:
-    "Your sockets to the room close (4003). An owner who leaves hands the room to the longest-standing admin, else member.",
+    "Your sockets to the room close (4003). An owner who leaves hands the room to the longest-standing admin, else member; a room nobody is left in is deleted.",
   request: { params: RoomParams },
   responses: { 204: { description: "Left." }, ...errorResponses(401, 403, 404) },
 });
@@ -87,11 +88,11 @@ export const memberRoutes = signedInRoutes()
         .values({ roomId: access.room.id, userId: c.var.user.id, role: "member", joinedAt: new Date() })
         .onConflictDoNothing()
         .returning({ userId: memberships.userId });
-      await pushRoomSummaries(c.env, access.room.id, "room_added", [c.var.user.id]);
       if (joined) {
         const me = await person(db, c.var.user.id);
         await announceMember(c.env, access.room.id, memberInfo(me, "member"), "joined");
       }
+      await pushRoomSummaries(c.env, access.room.id, "room_added", [c.var.user.id]);
     }
     return c.json(await roomDetail(db, access.room, access.role ?? "member"), 200);
   })
@@ -100,8 +101,13 @@ export const memberRoutes = signedInRoutes()
     const access = await roomAccess(db, c.req.valid("param").roomId, c.var.user.id);
     const caller = asMember(access);
     const mine = and(eq(memberships.roomId, caller.roomId), eq(memberships.userId, caller.userId));
-    const successor = caller.role === "owner" ? await successorOf(db, caller.roomId, caller.userId) : null;
-    if (successor) {
+    const successor = await successorOf(db, caller.roomId, caller.userId);
+    if (!successor && access.room.kind !== "direct") {
+      // The last one out: a room nobody is in can never be moderated again, so it goes.
+      await endRoom(c.env, db, caller.roomId);
+      return c.body(null, 204);
+    }
+    if (successor && caller.role === "owner") {
       await db.batch([
         db.delete(memberships).where(mine),
         db
@@ -116,7 +122,7 @@ export const memberRoutes = signedInRoutes()
     await sendToUser(c.env, caller.userId, { type: "room_removed", roomId: caller.roomId });
     const me = await person(db, caller.userId);
     await announceMember(c.env, caller.roomId, memberInfo(me, caller.role), "left");
-    if (successor) {
+    if (successor && caller.role === "owner") {
       const heir = await person(db, successor);
       await announceMember(c.env, caller.roomId, memberInfo(heir, "owner"), "updated");
     }
@@ -136,8 +142,8 @@ export const memberRoutes = signedInRoutes()
       .onConflictDoNothing()
       .returning({ userId: memberships.userId });
     if (!added) throw conflict("That user is already a member of this room.");
-    await pushRoomSummaries(c.env, caller.roomId, "room_added", [userId]);
     await announceMember(c.env, caller.roomId, memberInfo(user, role), "joined");
+    await pushRoomSummaries(c.env, caller.roomId, "room_added", [userId]);
     return c.json(
       { userId, username: user.username, displayName: user.displayName, role, online: user.online },
       201,

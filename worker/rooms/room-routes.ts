@@ -7,9 +7,9 @@ import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/
 import { signedInRoutes } from "../http/routers";
 import { pushRoomSummaries } from "../room-list/live";
 import { roomSummaries } from "../room-list/summaries";
-import { sendToUser } from "../user-channel/client";
-import { requireRole, roomAccess, roomObject } from "./access";
-import { membersOf, roomDetail } from "./room-model";
+import { requireRole, roomAccess } from "./access";
+import { endRoom } from "./room-ends";
+import { roomDetail } from "./room-model";
 import {
   CreateRoomBody,
   DiscoverListSchema,
@@ -171,16 +171,6 @@ export const roomRoutes = signedInRoutes()
     const db = database(c.env.DB);
     const access = await roomAccess(db, c.req.valid("param").roomId, c.var.user.id);
     requireRole(access, ["owner"], "delete a room");
-    const online = (await membersOf(db, access.room.id)).filter((member) => member.online);
-    await db.batch([
-      db.delete(memberships).where(eq(memberships.roomId, access.room.id)),
-      db.delete(rooms).where(eq(rooms.id, access.room.id)),
-    ]);
-    await roomObject(c.env, access.room.id).destroy();
-    await Promise.all(
-      online.map((member) =>
-        sendToUser(c.env, member.userId, { type: "room_removed", roomId: access.room.id }),
-      ),
-    );
+    await endRoom(c.env, db, access.room.id);
     return c.body(null, 204);
   });

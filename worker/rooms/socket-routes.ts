@@ -2,11 +2,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { bearerToken } from "../auth/middleware";
-import { verifyAccessToken } from "../auth/tokens";
+import { type AccessClaims, verifyAccessToken } from "../auth/tokens";
 import { database } from "../db/client";
-import { ApiError, invalidRequest, notFound, unauthorized } from "../http/errors";
+import { ApiError, forbidden, invalidRequest, notFound, unauthorized } from "../http/errors";
 import { errorResponses } from "../http/openapi";
 import { openRoutes } from "../http/routers";
+import { socketOriginAllowed } from "../http/security";
 import { userChannel } from "../user-channel/client";
 import { asMember, roomAccess, roomObject } from "./access";
 import { RoomParams, SocketQuery } from "./schemas";
@@ -53,21 +54,35 @@ You count as online while any of your sockets is open.`,
   responses: { 101: { description: "Switching protocols." }, ...errorResponses(400, 401) },
 });
 
-async function socketUser(c: Context<AppEnv>, token: string | undefined): Promise<string> {
+/** Who opens this socket: checked before the upgrade, so a refusal is a plain HTTP answer. */
+async function socketCaller(c: Context<AppEnv>, token: string | undefined): Promise<AccessClaims> {
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
     throw invalidRequest("This endpoint upgrades to a WebSocket: send Upgrade: websocket.");
   }
+  if (!socketOriginAllowed(c.req.url, c.req.header("Origin"), c.env.CORS_ORIGINS)) {
+    throw forbidden("Sockets may be opened from this app's own pages only.");
+  }
   const presented = token ?? bearerToken(c.req.header("Authorization"));
   if (!presented) throw unauthorized("Send the access token as ?token=.");
-  return (await verifyAccessToken(c.env.JWT_SECRET, presented)).userId;
+  return verifyAccessToken(c.env.JWT_SECRET, presented);
 }
 
-/** The object's 101 response, which carries the client's end of the socket. */
-function accepted(response: Response): never {
-  if (response.status !== 101 || !response.webSocket) {
-    throw new ApiError("internal_error", "The socket could not be accepted.");
-  }
-  return response as never;
+/**
+ * The object's answer: 101 with the client's end of the socket, or its refusal in the API's error
+ * shape (a removal that landed after our check: 404; too many sockets: 429).
+ */
+function accepted(response: Response): Response {
+  if (response.status === 101 && response.webSocket) return response;
+  if (response.status === 404 || response.status === 429) return response;
+  throw new ApiError("internal_error", "The socket could not be accepted.");
+}
+
+function sessionParams(claims: AccessClaims): Record<string, string> {
+  return {
+    userId: claims.userId,
+    sessionId: claims.sessionId,
+    expiresAt: String(claims.expiresAt.getTime()),
+  };
 }
 
 function upgradeRequest(path: string, params: Record<string, string>): Request {
@@ -80,16 +95,17 @@ export const socketRoutes = openRoutes()
   .openapi(roomSocket, async (c) => {
     const { roomId } = c.req.valid("param");
     const { token, since } = c.req.valid("query");
-    const userId = await socketUser(c, token);
-    const access = await roomAccess(database(c.env.DB), roomId, userId);
+    const claims = await socketCaller(c, token);
+    const access = await roomAccess(database(c.env.DB), roomId, claims.userId);
     // API.md: a non-member gets 404 here, even for a public room they could join.
     if (!access.role) throw notFound("No such room.");
     const caller = asMember(access);
-    const params: Record<string, string> = { roomId: caller.roomId, userId: caller.userId };
+    const params: Record<string, string> = { roomId: caller.roomId, ...sessionParams(claims) };
     if (since !== undefined) params.since = String(since);
     return accepted(await roomObject(c.env, roomId).fetch(upgradeRequest("/connect", params)));
   })
   .openapi(userSocket, async (c) => {
-    const userId = await socketUser(c, c.req.valid("query").token);
-    return accepted(await userChannel(c.env, userId).fetch(upgradeRequest("/connect", { userId })));
+    const claims = await socketCaller(c, c.req.valid("query").token);
+    const channel = userChannel(c.env, claims.userId);
+    return accepted(await channel.fetch(upgradeRequest("/connect", sessionParams(claims))));
   });

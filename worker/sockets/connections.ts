@@ -44,9 +44,9 @@ export class Connections<State extends { userId: string }, Frame extends { type:
     return this.ctx.getWebSockets(userId).filter((socket) => socket.readyState === WebSocket.OPEN);
   }
 
-  /** Every socket the runtime still holds, open or closing (for sweeps over attachments). */
-  held(): WebSocket[] {
-    return this.ctx.getWebSockets();
+  /** Every socket the runtime still holds (or one user's), open or closing, e.g. for sweeps over attachments. */
+  held(userId?: string): WebSocket[] {
+    return this.ctx.getWebSockets(userId);
   }
 
   /** The users with at least one open socket. */

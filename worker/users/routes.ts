@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { and, asc, eq, gte, lt, ne } from "drizzle-orm";
 import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "../auth/login-limit";
 import { hashPassword, verifyPassword } from "../auth/password";
+import { endSessionsEverywhere } from "../auth/session-ends";
 import { revokeOtherSessions } from "../auth/sessions";
 import { database } from "../db/client";
 import { users } from "../db/schema";
@@ -118,6 +119,7 @@ export const userRoutes = signedInRoutes()
       .set({ passwordHash: await hashPassword(newPassword) })
       .where(eq(users.id, user.id));
     await revokeOtherSessions(db, user.id, c.var.user.sessionId);
+    await endSessionsEverywhere(c.env, user.id, { allBut: c.var.user.sessionId });
     await clearLoginFailures(db, user.usernameKey);
     return c.body(null, 204);
   })

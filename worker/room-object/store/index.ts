@@ -1,3 +1,4 @@
+import { MemberStore } from "./members";
 import { MessageStore } from "./messages";
 import { RoomMeta } from "./meta";
 import { migrate } from "./migrations";
@@ -10,12 +11,14 @@ export class RoomStore {
   readonly meta: RoomMeta;
   readonly messages: MessageStore;
   readonly receipts: ReceiptStore;
+  readonly members: MemberStore;
 
   constructor(private readonly storage: DurableObjectStorage) {
     migrate(storage);
     this.meta = new RoomMeta(storage.sql);
     this.messages = new MessageStore(storage.sql, () => this.meta.get("roomId") ?? "");
     this.receipts = new ReceiptStore(storage.sql);
+    this.members = new MemberStore(storage.sql);
   }
 
   /** Everything is gone (the room was deleted): start over with an empty schema and no caches. */
@@ -25,7 +28,9 @@ export class RoomStore {
     this.meta.forget();
     this.messages.forget();
     this.receipts.forget();
+    this.members.forget();
   }
 }
 
+export type { RoomMember } from "./members";
 export type { Page, Stored } from "./messages";

@@ -8,6 +8,8 @@ const KEYS = {
   summaryDueAt: "summary_due",
   /** When the summary was last written (ms): the next one waits at least the flush interval. */
   summaryFlushedAt: "summary_flushed_at",
+  /** Set once the member list was loaded from D1 (rooms made before the room kept its members). */
+  membersLoaded: "members_loaded",
 } as const;
 
 export type MetaKey = keyof typeof KEYS;

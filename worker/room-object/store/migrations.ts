@@ -33,6 +33,19 @@ export const roomMigrations: RoomMigration[] = [
       "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ],
   },
+  {
+    // The room knows who its members are (the Worker tells it every change), so a socket cannot
+    // slip in between the Worker's membership check and a removal. Rooms made before this learn
+    // their members from D1 the first time they need them (meta "membersLoaded").
+    name: "0002_members",
+    statements: [
+      `CREATE TABLE IF NOT EXISTS members (
+         user_id TEXT PRIMARY KEY,
+         role TEXT NOT NULL,
+         joined_at INTEGER NOT NULL
+       )`,
+    ],
+  },
 ];
 
 /** Applies the migrations this room has not applied yet, in order; returns their names. */
