@@ -7,8 +7,11 @@ import { apiSecurityHeaders, corsFromSettings, limitBodySize } from "./http/secu
 import { directRoutes } from "./rooms/direct-routes";
 import { memberRoutes } from "./rooms/member-routes";
 import { messageRoutes } from "./rooms/message-routes";
+import { moderationRoutes } from "./rooms/moderation-routes";
+import { reportRoutes } from "./rooms/report-routes";
 import { roomRoutes } from "./rooms/room-routes";
 import { socketRoutes } from "./rooms/socket-routes";
+import { blockRoutes } from "./users/block-routes";
 import { userRoutes } from "./users/routes";
 
 // The Worker's front door. Every /api request passes the same middleware in this order:
@@ -24,12 +27,15 @@ function routes() {
     openRoutes()
       .route("/api/auth", authRoutes)
       .route("/api/users", userRoutes)
+      .route("/api/users", blockRoutes)
       // Sockets first: their routes authenticate with ?token= rather than the Authorization header,
       // and Hono runs handlers in the order they were added.
       .route("/api", socketRoutes)
       .route("/api/rooms", messageRoutes)
       .route("/api/rooms", directRoutes)
       .route("/api/rooms", memberRoutes)
+      .route("/api/rooms", moderationRoutes)
+      .route("/api/rooms", reportRoutes)
       .route("/api/rooms", roomRoutes)
   );
 }

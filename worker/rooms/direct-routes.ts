@@ -1,12 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
+import { and, eq, or } from "drizzle-orm";
 import { database } from "../db/client";
-import { memberships, rooms, users } from "../db/schema";
-import { invalidRequest, notFound } from "../http/errors";
+import { blocks, memberships, rooms, users } from "../db/schema";
+import { forbidden, invalidRequest, notFound } from "../http/errors";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
 import { signedInRoutes } from "../http/routers";
 import { pushRoomSummaries } from "../room-list/live";
-import { roomAccess } from "./access";
+import { roomAccess, roomObject } from "./access";
 import { directRoomKey, roomDetail } from "./room-model";
 import { DirectRoomBody, RoomDetailSchema } from "./schemas";
 
@@ -34,6 +34,16 @@ export const directRoutes = signedInRoutes().openapi(openDirect, async (c) => {
   const db = database(c.env.DB);
   const [peer] = await db.select({ id: users.id }).from(users).where(eq(users.id, peerId));
   if (!peer) throw notFound("No such user.");
+  const between = await db
+    .select({ blockerId: blocks.blockerId, blockedId: blocks.blockedId })
+    .from(blocks)
+    .where(
+      or(
+        and(eq(blocks.blockerId, peerId), eq(blocks.blockedId, me)),
+        and(eq(blocks.blockerId, me), eq(blocks.blockedId, peerId)),
+      ),
+    );
+  if (between.some((row) => row.blockerId === peerId)) throw forbidden("You cannot message this person.");
   const { key, id, pair } = await directRoomKey(me, peerId);
   const now = new Date();
   // Every statement is idempotent and the id is derived from the pair, so two people opening the
@@ -72,7 +82,13 @@ export const directRoutes = signedInRoutes().openapi(openDirect, async (c) => {
     ]);
     isNew = created.length > 0;
   }
-  if (isNew) await pushRoomSummaries(c.env, id, "room_added", [me, peerId]);
+  if (isNew) {
+    // A block made before the room existed: the room refuses the blocked one's messages itself.
+    const caller = { roomId: id, userId: me, role: "member" as const };
+    for (const row of between)
+      await roomObject(c.env, id).moderate(caller, { kind: "block", ...row, on: true });
+    await pushRoomSummaries(c.env, id, "room_added", [me, peerId]);
+  }
   const access = await roomAccess(db, id, me);
   const detail = await roomDetail(db, access.room, access.role);
   return isNew ? c.json(detail, 201) : c.json(detail, 200);

@@ -7,7 +7,7 @@ import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/
 import { signedInRoutes } from "../http/routers";
 import { pushRoomSummaries } from "../room-list/live";
 import { roomSummaries } from "../room-list/summaries";
-import { requireRole, roomAccess } from "./access";
+import { asMember, requireRole, roomAccess, roomObject } from "./access";
 import { endRoom } from "./room-ends";
 import { roomDetail } from "./room-model";
 import {
@@ -162,6 +162,7 @@ export const roomRoutes = signedInRoutes()
     const changes = c.req.valid("json");
     if (changes.name !== undefined || changes.topic !== undefined) {
       await db.update(rooms).set(changes).where(eq(rooms.id, access.room.id));
+      await roomObject(c.env, access.room.id).moderate(asMember(access), { kind: "renamed", changes });
       await pushRoomSummaries(c.env, access.room.id, "room_updated");
     }
     const updated = await roomAccess(db, access.room.id, c.var.user.id);

@@ -1,0 +1,105 @@
+import { z } from "@hono/zod-openapi";
+import { text } from "../http/text";
+import { Role } from "../protocol/rooms";
+import { MemberParams, MessageParams, RoomParams } from "./schemas";
+
+// The shapes of moderation over REST (API.md "Moderation and accounts").
+
+const Timestamp = z.string().openapi({ format: "date-time", example: "2026-12-01T20:00:00.000Z" });
+const Minutes = z.coerce
+  .number()
+  .int("must be a whole number")
+  .min(1, "must be 1 to 525600 (a year)")
+  .max(525_600, "must be 1 to 525600 (a year)");
+
+export const ChangeRoleBody = z
+  .object({
+    role: Role.openapi({ description: "`owner` hands the room over; the old owner becomes an admin." }),
+  })
+  .openapi("ChangeRole", { example: { role: "admin" } });
+
+export const BanBody = z
+  .object({
+    userId: z.string().min(1, "is required"),
+    reason: text(0, 500).optional(),
+    minutes: Minutes.optional().openapi({ description: "Omitted: until someone lifts the ban." }),
+  })
+  .openapi("Ban", {
+    example: { userId: "3f0c9a1e-5b7d-4c1a-9e43-0d2b6f1a7c55", reason: "spam", minutes: 1440 },
+  });
+
+export const MuteBody = z
+  .object({ userId: z.string().min(1, "is required"), minutes: Minutes })
+  .openapi("Mute", { example: { userId: "3f0c9a1e-5b7d-4c1a-9e43-0d2b6f1a7c55", minutes: 60 } });
+
+export const ReportBody = z
+  .object({ reason: text(1, 500) })
+  .openapi("Report", { example: { reason: "Harassment" } });
+
+const Person = { userId: z.string(), username: z.string(), displayName: z.string() };
+
+export const BanListSchema = z
+  .object({
+    bans: z
+      .object({
+        ...Person,
+        byUserId: z.string(),
+        reason: z.string(),
+        createdAt: Timestamp,
+        until: Timestamp.nullable(),
+      })
+      .array(),
+  })
+  .openapi("BanList");
+
+export const MuteListSchema = z
+  .object({
+    mutes: z.object({ ...Person, byUserId: z.string(), createdAt: Timestamp, until: Timestamp }).array(),
+  })
+  .openapi("MuteList");
+
+export const ReportListSchema = z
+  .object({
+    reports: z
+      .object({
+        id: z.number().int(),
+        seq: z.number().int(),
+        reporterId: z.string(),
+        reason: z.string(),
+        createdAt: Timestamp,
+      })
+      .array(),
+  })
+  .openapi("ReportList");
+
+export const AuditQuery = z.object({
+  before: z.coerce.number().int("must be a whole number").positive("must be 1 or more").optional(),
+  limit: z.coerce
+    .number()
+    .int("must be a whole number")
+    .min(1, "must be 1 to 100")
+    .max(100, "must be 1 to 100")
+    .default(50),
+});
+
+export const AuditPageSchema = z
+  .object({
+    entries: z
+      .object({
+        id: z.number().int(),
+        at: Timestamp,
+        actorId: z.string(),
+        action: z.string().openapi({
+          description:
+            "member_removed, member_banned, member_unbanned, member_muted, member_unmuted, role_changed, ownership_transferred, room_renamed, message_deleted",
+        }),
+        targetUserId: z.string().optional(),
+        seq: z.number().int().optional(),
+        details: z.record(z.string(), z.unknown()).optional(),
+      })
+      .array(),
+    hasMore: z.boolean(),
+  })
+  .openapi("AuditPage");
+
+export { MemberParams, MessageParams, RoomParams };
