@@ -1,5 +1,7 @@
-import type { Browser } from "playwright-core";
+import { SignJWT } from "jose";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import NodeWebSocket from "ws";
 import { launchBrowser } from "./browser.ts";
 import { call, startTestServer, type TestServer } from "./server.ts";
 import { openSocket } from "./socket.ts";
@@ -27,11 +29,48 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-async function signUp(username: string) {
+type Person = { accessToken: string; refreshToken: string; user: { id: string } };
+
+async function signUp(username: string): Promise<Person> {
   const reply = await call(server, "POST", "/api/auth/register", {
     body: { username, password: "correct horse battery" },
   });
-  return reply.body as { accessToken: string; user: { id: string } };
+  return reply.body as Person;
+}
+
+/** A page of the app with one raw WebSocket open to `path`; `closedCode()` resolves with its close code. */
+async function browserSocket(path: string): Promise<{ page: Page; closedCode: () => Promise<number> }> {
+  const page = await browser.newPage();
+  await page.goto(server.url);
+  await page.evaluate(
+    (socketPath) =>
+      new Promise<void>((resolve, reject) => {
+        const socket = new WebSocket(`ws://${location.host}${socketPath}`);
+        const closed = new Promise<number>((done) =>
+          socket.addEventListener("close", (event) => done(event.code)),
+        );
+        (window as unknown as { socketClosed: Promise<number> }).socketClosed = closed;
+        socket.addEventListener("open", () => resolve(), { once: true });
+        socket.addEventListener("error", () => reject(new Error("socket error")));
+      }),
+    path,
+  );
+  const closedCode = () =>
+    page.evaluate(() => (window as unknown as { socketClosed: Promise<number> }).socketClosed);
+  return { page, closedCode };
+}
+
+/** The person's own session, re-signed to expire in `seconds` (the test knows the server's secret). */
+function expiringToken(person: Person, seconds: number): Promise<string> {
+  const payload = JSON.parse(Buffer.from(person.accessToken.split(".")[1] ?? "", "base64url").toString());
+  return new SignJWT({ sid: payload.sid })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(person.user.id)
+    .setIssuer("hubbub")
+    .setAudience("hubbub-api")
+    .setIssuedAt()
+    .setExpirationTime(Math.floor(Date.now() / 1000) + seconds)
+    .sign(new TextEncoder().encode(server.secret));
 }
 
 async function privateRoomOf(owner: { accessToken: string }, member: { user: { id: string } }) {
@@ -76,27 +115,75 @@ describe("sockets the server ends", () => {
     const owner = await signUp("remover");
     const member = await signUp("removed");
     const roomId = await privateRoomOf(owner, member);
-    const page = await browser.newPage();
-    await page.goto(server.url);
-    await page.evaluate(
-      ({ path }) =>
-        new Promise<void>((resolve, reject) => {
-          const socket = new WebSocket(`ws://${location.host}${path}`);
-          const closed = new Promise<number>((done) =>
-            socket.addEventListener("close", (event) => done(event.code)),
-          );
-          (window as unknown as { socketClosed: Promise<number> }).socketClosed = closed;
-          socket.addEventListener("message", () => resolve(), { once: true });
-          socket.addEventListener("error", () => reject(new Error("socket error")));
-        }),
-      { path: `/api/rooms/${roomId}/ws?token=${member.accessToken}` },
-    );
+    const { page, closedCode } = await browserSocket(`/api/rooms/${roomId}/ws?token=${member.accessToken}`);
     const removed = await call(server, "DELETE", `/api/rooms/${roomId}/members/${member.user.id}`, {
       token: owner.accessToken,
     });
     expect(removed.status).toBe(204);
-    const code = page.evaluate(() => (window as unknown as { socketClosed: Promise<number> }).socketClosed);
-    expect(await closedWithin(code, "the removed member's socket", BROWSER_WITHIN_MS)).toBe(4003);
+    expect(await closedWithin(closedCode(), "the removed member's socket", BROWSER_WITHIN_MS)).toBe(4003);
     await page.close();
+  });
+
+  it("closes a banned member's socket with 4003", async () => {
+    const owner = await signUp("banner");
+    const member = await signUp("bannee");
+    const roomId = await privateRoomOf(owner, member);
+    const { page, closedCode } = await browserSocket(`/api/rooms/${roomId}/ws?token=${member.accessToken}`);
+    const banned = await call(server, "POST", `/api/rooms/${roomId}/bans`, {
+      token: owner.accessToken,
+      body: { userId: member.user.id, reason: "spam" },
+    });
+    expect(banned.status).toBe(204);
+    expect(await closedWithin(closedCode(), "the banned member's socket", BROWSER_WITHIN_MS)).toBe(4003);
+    await page.close();
+  });
+
+  it("closes the room and channel sockets of a session that logs out with 4001", async () => {
+    const owner = await signUp("leaver");
+    const member = await signUp("stayer");
+    const roomId = await privateRoomOf(owner, member);
+    const inRoom = await browserSocket(`/api/rooms/${roomId}/ws?token=${owner.accessToken}`);
+    const channel = await browserSocket(`/api/ws?token=${owner.accessToken}`);
+    const out = await call(server, "POST", "/api/auth/logout", {
+      body: { refreshToken: owner.refreshToken },
+    });
+    expect(out.status).toBe(204);
+    expect(await closedWithin(inRoom.closedCode(), "the room socket", BROWSER_WITHIN_MS)).toBe(4001);
+    expect(await closedWithin(channel.closedCode(), "the channel socket", BROWSER_WITHIN_MS)).toBe(4001);
+    await inRoom.page.close();
+    await channel.page.close();
+  });
+
+  it("closes a socket with 4001 when the access token that opened it expires", async () => {
+    const owner = await signUp("expiring");
+    const member = await signUp("watching");
+    const roomId = await privateRoomOf(owner, member);
+    const token = await expiringToken(owner, 3);
+    const { page, closedCode } = await browserSocket(`/api/rooms/${roomId}/ws?token=${token}`);
+    expect(
+      await closedWithin(closedCode(), "the socket of an expiring token", 3000 + BROWSER_WITHIN_MS),
+    ).toBe(4001);
+    await page.close();
+  });
+
+  it("refuses an upgrade from another site's page with 403, and accepts the app's own and wscat's", async () => {
+    const owner = await signUp("origin");
+    const member = await signUp("origin2");
+    const roomId = await privateRoomOf(owner, member);
+    const url = `${server.url.replace("http", "ws")}/api/rooms/${roomId}/ws?token=${owner.accessToken}`;
+    const statusOf = (origin?: string) =>
+      new Promise<number>((resolve, reject) => {
+        const ws = new NodeWebSocket(url, origin ? { origin } : {});
+        ws.once("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
+        ws.once("open", () => {
+          ws.close();
+          resolve(101);
+        });
+        ws.once("error", reject);
+      });
+    expect(await statusOf("https://evil.example")).toBe(403);
+    expect(await statusOf("null")).toBe(403);
+    expect(await statusOf(server.url)).toBe(101);
+    expect(await statusOf()).toBe(101);
   });
 });
