@@ -1,8 +1,8 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixturesAt, openSocket } from "../shared/node-client.ts";
 import { launchBrowser } from "./browser.ts";
 import { call, startTestServer, type TestServer } from "./server.ts";
-import { openSocket } from "./socket.ts";
 
 // Sockets the server ends (API.md: every socket the server ends is really ended), through a real
 // `wrangler dev`: the client must see `close` with the code, not a half-open connection.
@@ -17,6 +17,7 @@ const BROWSER_WITHIN_MS = 6000;
 
 let server: TestServer;
 let browser: Browser;
+const { privatePair } = fixturesAt(() => server.url);
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
@@ -26,26 +27,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.dispose();
 });
-
-async function signUp(username: string) {
-  const reply = await call(server, "POST", "/api/auth/register", {
-    body: { username, password: "correct horse battery" },
-  });
-  return reply.body as { accessToken: string; user: { id: string } };
-}
-
-async function privateRoomOf(owner: { accessToken: string }, member: { user: { id: string } }) {
-  const room = await call(server, "POST", "/api/rooms", {
-    token: owner.accessToken,
-    body: { name: "ending", kind: "private" },
-  });
-  const roomId = String(room.body?.id);
-  await call(server, "POST", `/api/rooms/${roomId}/members`, {
-    token: owner.accessToken,
-    body: { userId: member.user.id },
-  });
-  return roomId;
-}
 
 function closedWithin<T>(closed: Promise<T>, what: string, within = WITHIN_MS): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -57,13 +38,12 @@ function closedWithin<T>(closed: Promise<T>, what: string, within = WITHIN_MS): 
 
 describe("sockets the server ends", () => {
   it("ends every socket of a deleted room at once with 4004, for a plain ws client too", async () => {
-    const owner = await signUp("deleter");
-    const member = await signUp("deleted");
-    const roomId = await privateRoomOf(owner, member);
+    const { room, owner, member } = await privatePair();
+    const roomId = room.id;
     const url = (token: string) =>
       `${server.url.replace("http", "ws")}/api/rooms/${roomId}/ws?token=${token}`;
     const sockets = [await openSocket(url(owner.accessToken)), await openSocket(url(member.accessToken))];
-    for (const socket of sockets) await socket.next((frame) => frame.type === "welcome");
+    for (const socket of sockets) await socket.next("welcome");
 
     const deleted = await call(server, "DELETE", `/api/rooms/${roomId}`, { token: owner.accessToken });
     expect(deleted.status).toBe(204);
@@ -73,9 +53,8 @@ describe("sockets the server ends", () => {
   });
 
   it("closes a removed member's socket in the browser with 4003, promptly", async () => {
-    const owner = await signUp("remover");
-    const member = await signUp("removed");
-    const roomId = await privateRoomOf(owner, member);
+    const { room, owner, member } = await privatePair();
+    const roomId = room.id;
     const page = await browser.newPage();
     await page.goto(server.url);
     await page.evaluate(
