@@ -16,7 +16,10 @@ import { parseArgs } from "node:util";
 import { runnerImport } from "vite";
 import { projectRoot } from "./local-server.ts";
 
-type AppModule = typeof import("../worker/app.ts");
+/** What this script uses of worker/app.ts, typed here: the Worker's own types are not Node's. */
+type AppModule = {
+  createApp(): { request(url: string, init: RequestInit, env: object): Response | Promise<Response> };
+};
 
 const { values } = parseArgs({ options: { out: { type: "string" } } });
 
