@@ -2,6 +2,7 @@ import type { AppEnv } from "./app-env";
 import { authRoutes } from "./auth/routes";
 import { docsRoutes } from "./http/docs";
 import { ApiError, errorResponse, handleError } from "./http/errors";
+import { securitySchemes } from "./http/openapi";
 import { openRoutes } from "./http/routers";
 import { apiSecurityHeaders, corsFromSettings, limitBodySize } from "./http/security";
 import { directRoutes } from "./rooms/direct-routes";
@@ -49,12 +50,9 @@ export function createApp() {
   app.route("/", routes());
   app.route("/api/docs", docsRoutes);
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT",
-    description: "An access token from /api/auth/register, /login or /refresh.",
-  });
+  for (const [name, scheme] of Object.entries(securitySchemes)) {
+    app.openAPIRegistry.registerComponent("securitySchemes", name, scheme);
+  }
   app.doc31("/api/openapi.json", (c) => ({
     openapi: "3.1.0",
     info: {
@@ -63,6 +61,7 @@ export function createApp() {
       description: `Real-time chat on Cloudflare Workers and Durable Objects.
 Every error is \`{"error": {"code", "message", "details"?}}\` with a fitting HTTP status.
 Request bodies are JSON (at most 64 KiB).`,
+      license: { name: "MIT", identifier: "MIT" },
     },
     servers: [{ url: new URL(c.req.url).origin }],
   }));

@@ -2,9 +2,10 @@ import { SignJWT } from "jose";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import NodeWebSocket from "ws";
+import type { SignedIn } from "../shared/fixtures.ts";
+import { fixturesAt, openSocket } from "../shared/node-client.ts";
 import { launchBrowser } from "./browser.ts";
 import { call, startTestServer, type TestServer } from "./server.ts";
-import { openSocket } from "./socket.ts";
 
 // Sockets the server ends (API.md: every socket the server ends is really ended), through a real
 // `wrangler dev`: the client must see `close` with the code, not a half-open connection.
@@ -19,6 +20,7 @@ const BROWSER_WITHIN_MS = 6000;
 
 let server: TestServer;
 let browser: Browser;
+const { privatePair } = fixturesAt(() => server.url);
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
@@ -28,15 +30,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.dispose();
 });
-
-type Person = { accessToken: string; refreshToken: string; user: { id: string } };
-
-async function signUp(username: string): Promise<Person> {
-  const reply = await call(server, "POST", "/api/auth/register", {
-    body: { username, password: "correct horse battery" },
-  });
-  return reply.body as Person;
-}
 
 /** A page of the app with one raw WebSocket open to `path`; `closedCode()` resolves with its close code. */
 async function browserSocket(path: string): Promise<{ page: Page; closedCode: () => Promise<number> }> {
@@ -61,7 +54,7 @@ async function browserSocket(path: string): Promise<{ page: Page; closedCode: ()
 }
 
 /** The person's own session, re-signed to expire in `seconds` (the test knows the server's secret). */
-function expiringToken(person: Person, seconds: number): Promise<string> {
+function expiringToken(person: SignedIn, seconds: number): Promise<string> {
   const payload = JSON.parse(Buffer.from(person.accessToken.split(".")[1] ?? "", "base64url").toString());
   return new SignJWT({ sid: payload.sid })
     .setProtectedHeader({ alg: "HS256" })
@@ -71,19 +64,6 @@ function expiringToken(person: Person, seconds: number): Promise<string> {
     .setIssuedAt()
     .setExpirationTime(Math.floor(Date.now() / 1000) + seconds)
     .sign(new TextEncoder().encode(server.secret));
-}
-
-async function privateRoomOf(owner: { accessToken: string }, member: { user: { id: string } }) {
-  const room = await call(server, "POST", "/api/rooms", {
-    token: owner.accessToken,
-    body: { name: "ending", kind: "private" },
-  });
-  const roomId = String(room.body?.id);
-  await call(server, "POST", `/api/rooms/${roomId}/members`, {
-    token: owner.accessToken,
-    body: { userId: member.user.id },
-  });
-  return roomId;
 }
 
 function closedWithin<T>(closed: Promise<T>, what: string, within = WITHIN_MS): Promise<T> {
@@ -96,13 +76,12 @@ function closedWithin<T>(closed: Promise<T>, what: string, within = WITHIN_MS): 
 
 describe("sockets the server ends", () => {
   it("ends every socket of a deleted room at once with 4004, for a plain ws client too", async () => {
-    const owner = await signUp("deleter");
-    const member = await signUp("deleted");
-    const roomId = await privateRoomOf(owner, member);
+    const { room, owner, member } = await privatePair();
+    const roomId = room.id;
     const url = (token: string) =>
       `${server.url.replace("http", "ws")}/api/rooms/${roomId}/ws?token=${token}`;
     const sockets = [await openSocket(url(owner.accessToken)), await openSocket(url(member.accessToken))];
-    for (const socket of sockets) await socket.next((frame) => frame.type === "welcome");
+    for (const socket of sockets) await socket.next("welcome");
 
     const deleted = await call(server, "DELETE", `/api/rooms/${roomId}`, { token: owner.accessToken });
     expect(deleted.status).toBe(204);
@@ -112,9 +91,8 @@ describe("sockets the server ends", () => {
   });
 
   it("closes a removed member's socket in the browser with 4003, promptly", async () => {
-    const owner = await signUp("remover");
-    const member = await signUp("removed");
-    const roomId = await privateRoomOf(owner, member);
+    const { room, owner, member } = await privatePair();
+    const roomId = room.id;
     const { page, closedCode } = await browserSocket(`/api/rooms/${roomId}/ws?token=${member.accessToken}`);
     const removed = await call(server, "DELETE", `/api/rooms/${roomId}/members/${member.user.id}`, {
       token: owner.accessToken,
@@ -125,9 +103,8 @@ describe("sockets the server ends", () => {
   });
 
   it("closes a banned member's socket with 4003", async () => {
-    const owner = await signUp("banner");
-    const member = await signUp("bannee");
-    const roomId = await privateRoomOf(owner, member);
+    const { room, owner, member } = await privatePair();
+    const roomId = room.id;
     const { page, closedCode } = await browserSocket(`/api/rooms/${roomId}/ws?token=${member.accessToken}`);
     const banned = await call(server, "POST", `/api/rooms/${roomId}/bans`, {
       token: owner.accessToken,
@@ -139,9 +116,8 @@ describe("sockets the server ends", () => {
   });
 
   it("closes the room and channel sockets of a session that logs out with 4001", async () => {
-    const owner = await signUp("leaver");
-    const member = await signUp("stayer");
-    const roomId = await privateRoomOf(owner, member);
+    const { room, owner, member } = await privatePair();
+    const roomId = room.id;
     const inRoom = await browserSocket(`/api/rooms/${roomId}/ws?token=${owner.accessToken}`);
     const channel = await browserSocket(`/api/ws?token=${owner.accessToken}`);
     const out = await call(server, "POST", "/api/auth/logout", {
@@ -155,9 +131,8 @@ describe("sockets the server ends", () => {
   });
 
   it("closes a socket with 4001 when the access token that opened it expires", async () => {
-    const owner = await signUp("expiring");
-    const member = await signUp("watching");
-    const roomId = await privateRoomOf(owner, member);
+    const { room, owner, member } = await privatePair();
+    const roomId = room.id;
     const token = await expiringToken(owner, 3);
     const { page, closedCode } = await browserSocket(`/api/rooms/${roomId}/ws?token=${token}`);
     expect(
@@ -167,9 +142,8 @@ describe("sockets the server ends", () => {
   });
 
   it("refuses an upgrade from another site's page with 403, and accepts the app's own and wscat's", async () => {
-    const owner = await signUp("origin");
-    const member = await signUp("origin2");
-    const roomId = await privateRoomOf(owner, member);
+    const { room, owner, member } = await privatePair();
+    const roomId = room.id;
     const url = `${server.url.replace("http", "ws")}/api/rooms/${roomId}/ws?token=${owner.accessToken}`;
     const statusOf = (origin?: string) =>
       new Promise<number>((resolve, reject) => {

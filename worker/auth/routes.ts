@@ -4,7 +4,7 @@ import { database } from "../db/client";
 import { isUniqueViolation } from "../db/errors";
 import { users } from "../db/schema";
 import { conflict, unauthorized } from "../http/errors";
-import { errorResponses, jsonBody, jsonResponse } from "../http/openapi";
+import { errorResponses, jsonBody, jsonResponse, publicSecurity } from "../http/openapi";
 import { openRoutes } from "../http/routers";
 import { currentUser, ownProfile, type User, usernameKey } from "../users/user";
 import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "./login-limit";
@@ -22,65 +22,80 @@ import { endSession, type IssuedSession, rotateRefreshToken, startSession } from
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, verifyAccessToken } from "./tokens";
 
 const tags = ["Auth"];
+// Signing up and in need no credentials: the answers are the credentials.
+const security = publicSecurity;
 
 const register = createRoute({
   method: "post",
   path: "/register",
+  operationId: "register",
   tags,
+  security,
   summary: "Create an account and sign in",
   request: jsonBody(RegisterBody),
   responses: {
     201: jsonResponse(AuthResultSchema, "The new user, signed in."),
-    ...errorResponses(400, 415, 409, 413),
+    ...errorResponses(400, 409, 413, 415),
   },
 });
 
 const login = createRoute({
   method: "post",
   path: "/login",
+  operationId: "logIn",
   tags,
+  security,
   summary: "Sign in with username and password",
   description: `A wrong username and a wrong password get the same 401. After 10 failures for one username
 within 15 minutes, sign-in for it answers 429 with Retry-After until the window has passed.`,
   request: jsonBody(LoginBody),
   responses: {
     200: jsonResponse(AuthResultSchema, "Signed in."),
-    ...errorResponses(400, 415, 401, 429),
+    ...errorResponses(400, 401, 413, 415, 429),
   },
 });
 
 const refresh = createRoute({
   method: "post",
   path: "/refresh",
+  operationId: "refreshSession",
   tags,
+  security,
   summary: "Exchange a refresh token for a new token pair",
   description:
     "The presented refresh token is spent. Presenting a spent token again revokes its whole session (401).",
   request: jsonBody(RefreshBody),
   responses: {
     200: jsonResponse(AuthResultSchema, "A new access token and refresh token."),
-    ...errorResponses(400, 415, 401),
+    ...errorResponses(400, 401, 413, 415),
   },
 });
 
 const logout = createRoute({
   method: "post",
   path: "/logout",
+  operationId: "logOut",
   tags,
+  security,
   summary: "Sign out: the refresh token's session ends",
   request: jsonBody(RefreshBody),
-  responses: { 204: { description: "Signed out (also for an unknown token)." }, ...errorResponses(400, 415) },
+  responses: {
+    204: { description: "Signed out (also for an unknown token)." },
+    ...errorResponses(400, 413, 415),
+  },
 });
 
 const verify = createRoute({
   method: "post",
   path: "/verify",
+  operationId: "verifyToken",
   tags,
+  security,
   summary: "Check an access token",
   request: jsonBody(VerifyBody),
   responses: {
     200: jsonResponse(VerifyResultSchema, "The token is valid."),
-    ...errorResponses(400, 415, 401),
+    ...errorResponses(400, 401, 413, 415),
   },
 });
 

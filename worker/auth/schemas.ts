@@ -1,9 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { DisplayName, OwnProfileSchema, Password, Username } from "../users/schemas";
+import { examples } from "../http/openapi";
+import { DisplayName, OwnProfileSchema, ownProfileExample, Password, Username } from "../users/schemas";
 
 export const RegisterBody = z
   .object({ username: Username, password: Password, displayName: DisplayName.optional() })
-  .openapi("Register");
+  .openapi("Register", {
+    example: { username: "alice", password: "correct horse battery", displayName: "Alice Liddell" },
+  });
 
 // Sign-in does not apply the sign-up rules: a malformed name simply does not match anyone (401).
 export const LoginBody = z
@@ -11,22 +14,33 @@ export const LoginBody = z
     username: z.string().min(1, "is required").max(128).openapi({ example: "alice" }),
     password: z.string().min(1, "is required").max(128).openapi({ example: "correct horse battery" }),
   })
-  .openapi("Login");
+  .openapi("Login", { example: { username: "alice", password: "correct horse battery" } });
 
-const RefreshToken = z.string().min(1, "is required").max(256).openapi({ example: "kq3V9m…" });
+const RefreshToken = z.string().min(1, "is required").max(256).openapi({ example: examples.refreshToken });
 
-export const RefreshBody = z.object({ refreshToken: RefreshToken }).openapi("Refresh");
+export const RefreshBody = z
+  .object({ refreshToken: RefreshToken })
+  .openapi("Refresh", { example: { refreshToken: examples.refreshToken } });
 
 export const AuthResultSchema = z
   .object({
     user: OwnProfileSchema,
-    accessToken: z.string().openapi({ example: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…" }),
+    accessToken: z.string().openapi({ example: examples.accessToken }),
     refreshToken: RefreshToken,
     expiresIn: z.number().int().openapi({ description: "Access token lifetime in seconds.", example: 900 }),
   })
-  .openapi("AuthResult");
+  .openapi("AuthResult", {
+    example: {
+      user: ownProfileExample,
+      accessToken: examples.accessToken,
+      refreshToken: examples.refreshToken,
+      expiresIn: 900,
+    },
+  });
 
-export const VerifyBody = z.object({ token: z.string().min(1, "is required").max(4096) }).openapi("Verify");
+export const VerifyBody = z
+  .object({ token: z.string().min(1, "is required").max(4096) })
+  .openapi("Verify", { example: { token: examples.accessToken } });
 
 export const VerifyResultSchema = z
   .object({
@@ -34,6 +48,6 @@ export const VerifyResultSchema = z
     userId: z.string(),
     expiresAt: z.string().openapi({ format: "date-time" }),
   })
-  .openapi("VerifyResult");
+  .openapi("VerifyResult", { example: { valid: true, userId: examples.userId, expiresAt: examples.time } });
 
 export type AuthResult = z.infer<typeof AuthResultSchema>;

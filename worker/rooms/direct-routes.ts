@@ -15,6 +15,7 @@ import { DirectRoomBody, RoomDetailSchema } from "./schemas";
 const openDirect = createRoute({
   method: "post",
   path: "/direct",
+  operationId: "openDirectRoom",
   tags: ["Rooms"],
   security: bearerSecurity,
   summary: "Open the direct room with someone",
@@ -23,7 +24,7 @@ const openDirect = createRoute({
   responses: {
     200: jsonResponse(RoomDetailSchema, "The existing direct room."),
     201: jsonResponse(RoomDetailSchema, "The direct room, just created."),
-    ...errorResponses(400, 401, 404, 415),
+    ...errorResponses(400, 401, 404, 413, 415),
   },
 });
 

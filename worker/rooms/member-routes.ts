@@ -23,6 +23,7 @@ const security = bearerSecurity;
 const joinRoom = createRoute({
   method: "post",
   path: "/{roomId}/join",
+  operationId: "joinRoom",
   tags,
   security,
   summary: "Join a public room",
@@ -36,6 +37,7 @@ const joinRoom = createRoute({
 const leaveRoom = createRoute({
   method: "post",
   path: "/{roomId}/leave",
+  operationId: "leaveRoom",
   tags,
   security,
   summary: "Leave a room",
@@ -48,6 +50,7 @@ const leaveRoom = createRoute({
 const addMember = createRoute({
   method: "post",
   path: "/{roomId}/members",
+  operationId: "addMember",
   tags,
   security,
   summary: "Add someone to a public or private room (owner or admin)",
@@ -55,13 +58,14 @@ const addMember = createRoute({
   request: { params: RoomParams, ...jsonBody(AddMemberBody) },
   responses: {
     201: jsonResponse(MemberSchema, "The new member."),
-    ...errorResponses(400, 401, 403, 404, 409, 415),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
   },
 });
 
 const removeMember = createRoute({
   method: "delete",
   path: "/{roomId}/members/{userId}",
+  operationId: "removeMember",
   tags,
   security,
   summary: "Remove someone from a room (owner or admin)",

@@ -35,6 +35,7 @@ const tags = ["Moderation"];
 const security = bearerSecurity;
 
 const changeRole = createRoute({
+  operationId: "changeMemberRole",
   method: "patch",
   path: "/{roomId}/members/{userId}",
   tags,
@@ -45,11 +46,12 @@ const changeRole = createRoute({
   request: { params: MemberParams, ...jsonBody(ChangeRoleBody) },
   responses: {
     200: jsonResponse(MemberSchema, "The member with the new role."),
-    ...errorResponses(400, 401, 403, 404, 415),
+    ...errorResponses(400, 401, 403, 404, 413, 415),
   },
 });
 
 const ban = createRoute({
+  operationId: "banMember",
   method: "post",
   path: "/{roomId}/bans",
   tags,
@@ -58,10 +60,11 @@ const ban = createRoute({
   description:
     "Removes them if they are a member, closes their sockets to the room (4003), and refuses joining and adding them (403) until the ban ends (`minutes`) or is lifted. Admins cannot ban admins or the owner.",
   request: { params: RoomParams, ...jsonBody(BanBody) },
-  responses: { 204: { description: "Banned." }, ...errorResponses(400, 401, 403, 404, 415) },
+  responses: { 204: { description: "Banned." }, ...errorResponses(400, 401, 403, 404, 413, 415) },
 });
 
 const unban = createRoute({
+  operationId: "unbanMember",
   method: "delete",
   path: "/{roomId}/bans/{userId}",
   tags,
@@ -72,6 +75,7 @@ const unban = createRoute({
 });
 
 const listBans = createRoute({
+  operationId: "listBans",
   method: "get",
   path: "/{roomId}/bans",
   tags,
@@ -82,6 +86,7 @@ const listBans = createRoute({
 });
 
 const mute = createRoute({
+  operationId: "muteMember",
   method: "post",
   path: "/{roomId}/mutes",
   tags,
@@ -90,10 +95,11 @@ const mute = createRoute({
   description:
     "A muted member still reads, but cannot send, edit or react (403, or an `error` frame `forbidden`) until the mute ends. Admins cannot mute admins or the owner.",
   request: { params: RoomParams, ...jsonBody(MuteBody) },
-  responses: { 204: { description: "Muted." }, ...errorResponses(400, 401, 403, 404, 415) },
+  responses: { 204: { description: "Muted." }, ...errorResponses(400, 401, 403, 404, 413, 415) },
 });
 
 const unmute = createRoute({
+  operationId: "unmuteMember",
   method: "delete",
   path: "/{roomId}/mutes/{userId}",
   tags,
@@ -104,6 +110,7 @@ const unmute = createRoute({
 });
 
 const listMutes = createRoute({
+  operationId: "listMutes",
   method: "get",
   path: "/{roomId}/mutes",
   tags,
@@ -114,6 +121,7 @@ const listMutes = createRoute({
 });
 
 const audit = createRoute({
+  operationId: "listAuditEntries",
   method: "get",
   path: "/{roomId}/audit",
   tags,

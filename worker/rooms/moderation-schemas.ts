@@ -50,13 +50,40 @@ export const BanListSchema = z
       })
       .array(),
   })
-  .openapi("BanList");
+  .openapi("BanList", {
+    example: {
+      bans: [
+        {
+          userId: "3f0c9a1e-5b7d-4c1a-9e43-0d2b6f1a7c55",
+          username: "mallory",
+          displayName: "Mallory",
+          byUserId: "9b2e4f70-1c3d-4e5f-8a9b-0c1d2e3f4a5b",
+          reason: "spam",
+          createdAt: "2026-12-01T20:00:00.000Z",
+          until: null,
+        },
+      ],
+    },
+  });
 
 export const MuteListSchema = z
   .object({
     mutes: z.object({ ...Person, byUserId: z.string(), createdAt: Timestamp, until: Timestamp }).array(),
   })
-  .openapi("MuteList");
+  .openapi("MuteList", {
+    example: {
+      mutes: [
+        {
+          userId: "3f0c9a1e-5b7d-4c1a-9e43-0d2b6f1a7c55",
+          username: "mallory",
+          displayName: "Mallory",
+          byUserId: "9b2e4f70-1c3d-4e5f-8a9b-0c1d2e3f4a5b",
+          createdAt: "2026-12-01T20:00:00.000Z",
+          until: "2026-12-01T21:00:00.000Z",
+        },
+      ],
+    },
+  });
 
 export const ReportListSchema = z
   .object({
@@ -70,7 +97,19 @@ export const ReportListSchema = z
       })
       .array(),
   })
-  .openapi("ReportList");
+  .openapi("ReportList", {
+    example: {
+      reports: [
+        {
+          id: 1,
+          seq: 42,
+          reporterId: "3f0c9a1e-5b7d-4c1a-9e43-0d2b6f1a7c55",
+          reason: "Harassment",
+          createdAt: "2026-12-01T20:00:00.000Z",
+        },
+      ],
+    },
+  });
 
 export const AuditQuery = z.object({
   before: z.coerce.number().int("must be a whole number").positive("must be 1 or more").optional(),
@@ -100,6 +139,20 @@ export const AuditPageSchema = z
       .array(),
     hasMore: z.boolean(),
   })
-  .openapi("AuditPage");
+  .openapi("AuditPage", {
+    example: {
+      entries: [
+        {
+          id: 7,
+          at: "2026-12-01T20:00:00.000Z",
+          actorId: "9b2e4f70-1c3d-4e5f-8a9b-0c1d2e3f4a5b",
+          action: "member_banned",
+          targetUserId: "3f0c9a1e-5b7d-4c1a-9e43-0d2b6f1a7c55",
+          details: { reason: "spam" },
+        },
+      ],
+      hasMore: false,
+    },
+  });
 
 export { MemberParams, MessageParams, RoomParams };

@@ -12,16 +12,18 @@ const tags = ["Moderation"];
 const security = bearerSecurity;
 
 const report = createRoute({
+  operationId: "reportMessage",
   method: "post",
   path: "/{roomId}/messages/{seq}/report",
   tags,
   security,
   summary: "Report a message to the room's owners and admins",
   request: { params: MessageParams, ...jsonBody(ReportBody) },
-  responses: { 204: { description: "Reported." }, ...errorResponses(400, 401, 403, 404, 415) },
+  responses: { 204: { description: "Reported." }, ...errorResponses(400, 401, 403, 404, 413, 415) },
 });
 
 const listReports = createRoute({
+  operationId: "listReports",
   method: "get",
   path: "/{roomId}/reports",
   tags,

@@ -28,6 +28,7 @@ const security = bearerSecurity;
 const listRooms = createRoute({
   method: "get",
   path: "/",
+  operationId: "listRooms",
   tags,
   security,
   summary: "Your rooms, most recently active first",
@@ -38,16 +39,21 @@ const listRooms = createRoute({
 const createRoom = createRoute({
   method: "post",
   path: "/",
+  operationId: "createRoom",
   tags,
   security,
   summary: "Create a public or private room; you are its owner",
   request: jsonBody(CreateRoomBody),
-  responses: { 201: jsonResponse(RoomDetailSchema, "The new room."), ...errorResponses(400, 401, 415) },
+  responses: {
+    201: jsonResponse(RoomDetailSchema, "The new room."),
+    ...errorResponses(400, 401, 413, 415),
+  },
 });
 
 const discover = createRoute({
   method: "get",
   path: "/discover",
+  operationId: "discoverRooms",
   tags,
   security,
   summary: "Public rooms you can join",
@@ -60,6 +66,7 @@ const discover = createRoute({
 const getRoom = createRoute({
   method: "get",
   path: "/{roomId}",
+  operationId: "getRoom",
   tags,
   security,
   summary: "A room with its members",
@@ -70,16 +77,21 @@ const getRoom = createRoute({
 const updateRoom = createRoute({
   method: "patch",
   path: "/{roomId}",
+  operationId: "updateRoom",
   tags,
   security,
   summary: "Rename a room or change its topic (owner or admin)",
   request: { params: RoomParams, ...jsonBody(UpdateRoomBody) },
-  responses: { 200: jsonResponse(RoomDetailSchema, "The room."), ...errorResponses(400, 401, 403, 404, 415) },
+  responses: {
+    200: jsonResponse(RoomDetailSchema, "The room."),
+    ...errorResponses(400, 401, 403, 404, 413, 415),
+  },
 });
 
 const deleteRoom = createRoute({
   method: "delete",
   path: "/{roomId}",
+  operationId: "deleteRoom",
   tags,
   security,
   summary: "Delete a room (owner)",

@@ -5,7 +5,7 @@ import { bearerToken } from "../auth/middleware";
 import { type AccessClaims, verifyAccessToken } from "../auth/tokens";
 import { database } from "../db/client";
 import { ApiError, forbidden, invalidRequest, notFound, unauthorized } from "../http/errors";
-import { errorResponses } from "../http/openapi";
+import { errorResponses, socketSecurity } from "../http/openapi";
 import { openRoutes } from "../http/routers";
 import { socketOriginAllowed } from "../http/security";
 import { userChannel } from "../user-channel/client";
@@ -32,7 +32,9 @@ Close codes: 4003 you were removed from (or left) the room, 4004 the room was de
 const roomSocket = createRoute({
   method: "get",
   path: "/rooms/{roomId}/ws",
+  operationId: "openRoomSocket",
   tags,
+  security: socketSecurity,
   summary: "Open a WebSocket to one room",
   description: protocolDescription,
   request: { params: RoomParams, query: SocketQuery },
@@ -45,7 +47,9 @@ const roomSocket = createRoute({
 const userSocket = createRoute({
   method: "get",
   path: "/ws",
+  operationId: "openUserChannel",
   tags,
+  security: socketSecurity,
   summary: "Open your own channel: live room list and online status",
   description: `Server → client: \`room_updated\` {room} (after new messages or reads, at most about once a second per room),
 \`room_added\` {room}, \`room_removed\` {roomId}; \`room\` has the shape of an item of GET /api/rooms.

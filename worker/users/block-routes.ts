@@ -23,6 +23,7 @@ const UserParams = z.object({
 });
 
 const block = createRoute({
+  operationId: "blockUser",
   method: "post",
   path: "/{userId}/block",
   tags,
@@ -34,6 +35,7 @@ const block = createRoute({
 });
 
 const unblock = createRoute({
+  operationId: "unblockUser",
   method: "delete",
   path: "/{userId}/block",
   tags,
@@ -44,6 +46,7 @@ const unblock = createRoute({
 });
 
 const listBlocks = createRoute({
+  operationId: "listBlockedUsers",
   method: "get",
   path: "/me/blocks",
   tags,
@@ -51,7 +54,20 @@ const listBlocks = createRoute({
   summary: "The people you blocked",
   responses: {
     200: jsonResponse(
-      z.object({ users: PublicProfileSchema.array() }).openapi("BlockList"),
+      z.object({ users: PublicProfileSchema.array() }).openapi("BlockList", {
+        example: {
+          users: [
+            {
+              id: "3f0c9a1e-5b7d-4c1a-9e43-0d2b6f1a7c55",
+              username: "mallory",
+              displayName: "Mallory",
+              bio: "",
+              online: false,
+              lastSeenAt: null,
+            },
+          ],
+        },
+      }),
       "People you blocked.",
     ),
     ...errorResponses(401),

@@ -27,6 +27,7 @@ const security = bearerSecurity;
 const getMe = createRoute({
   method: "get",
   path: "/me",
+  operationId: "getMe",
   tags,
   security,
   summary: "The signed-in user's own profile",
@@ -36,6 +37,7 @@ const getMe = createRoute({
 const updateMe = createRoute({
   method: "patch",
   path: "/me",
+  operationId: "updateMe",
   tags,
   security,
   summary: "Edit your display name or bio",
@@ -43,25 +45,27 @@ const updateMe = createRoute({
   request: jsonBody(UpdateProfileBody),
   responses: {
     200: jsonResponse(OwnProfileSchema, "The updated profile."),
-    ...errorResponses(400, 415, 401),
+    ...errorResponses(400, 401, 413, 415),
   },
 });
 
 const changePassword = createRoute({
   method: "post",
   path: "/me/password",
+  operationId: "changePassword",
   tags,
   security,
   summary: "Change your password",
   description: `Your other sessions are revoked: their refresh tokens stop working at once, and their
 access tokens expire within 15 minutes. Wrong current passwords count toward the sign-in limit.`,
   request: jsonBody(ChangePasswordBody),
-  responses: { 204: { description: "Changed." }, ...errorResponses(400, 415, 401, 403, 429) },
+  responses: { 204: { description: "Changed." }, ...errorResponses(400, 401, 403, 413, 415, 429) },
 });
 
 const searchUsers = createRoute({
   method: "get",
   path: "/",
+  operationId: "searchUsers",
   tags,
   security,
   summary: "Find people by username prefix",
@@ -76,6 +80,7 @@ const searchUsers = createRoute({
 const getUser = createRoute({
   method: "get",
   path: "/{userId}",
+  operationId: "getUser",
   tags,
   security,
   summary: "One user's public profile",
