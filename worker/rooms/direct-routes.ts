@@ -53,7 +53,10 @@ export const directRoutes = signedInRoutes().openapi(openDirect, async (c) => {
       })
       .onConflictDoNothing()
       .returning({ id: rooms.id }),
-    db.insert(memberships).values({ roomId: id, userId: me, role: "member", joinedAt: now }).onConflictDoNothing(),
+    db
+      .insert(memberships)
+      .values({ roomId: id, userId: me, role: "member", joinedAt: now })
+      .onConflictDoNothing(),
     db
       .insert(memberships)
       .values({ roomId: id, userId: peerId, role: "member", joinedAt: now })
