@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { api } from "./api/http";
+import { answer } from "./api/answers";
+import { api } from "./api/client";
 import { currentSession, onSessionChange, type Session, signOut } from "./api/session";
 import type { ChannelFrame, RoomSummary } from "./api/types";
 import { AuthScreen } from "./components/AuthScreen";
@@ -26,7 +27,7 @@ function Chat({ session }: { session: Session }) {
 
   useEffect(() => {
     const load = () =>
-      api<{ rooms: RoomSummary[] }>("GET", "/rooms")
+      answer(api.rooms.$get())
         .then((list) => setRooms(sortByActivity(list.rooms)))
         .catch((error) => console.error(error));
     const channel = openLiveSocket<ChannelFrame>({

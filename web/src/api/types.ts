@@ -13,5 +13,3 @@ export type { LastMessage, Message } from "../../../worker/protocol/messages";
 export type { RoomKind, RoomSummary } from "../../../worker/protocol/rooms";
 export type { DiscoveredRoom, Member, MessagePage, RoomDetail } from "../../../worker/rooms/schemas";
 export type { OwnProfile, PublicProfile } from "../../../worker/users/schemas";
-
-export type ErrorBody = { error: { code: string; message: string; details?: unknown } };

@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
-import { api } from "../api/http";
+import { answer, done } from "../api/answers";
+import { api } from "../api/client";
 import type { RoomDetail } from "../api/types";
 import { navigate } from "../router";
 import { Avatar } from "./Avatar";
@@ -62,7 +63,15 @@ export function MemberPanel(props: {
                     type="button"
                     class="link-button"
                     aria-label={`Remove ${member.displayName}`}
-                    onClick={() => run(() => api("DELETE", `/rooms/${room.id}/members/${member.userId}`))}
+                    onClick={() =>
+                      run(() =>
+                        done(
+                          api.rooms[":roomId"].members[":userId"].$delete({
+                            param: { roomId: room.id, userId: member.userId },
+                          }),
+                        ),
+                      )
+                    }
                   >
                     Remove
                   </button>
@@ -87,7 +96,7 @@ export function MemberPanel(props: {
             type="button"
             onClick={() =>
               run(async () => {
-                await api("POST", `/rooms/${room.id}/leave`);
+                await done(api.rooms[":roomId"].leave.$post({ param: { roomId: room.id } }));
                 navigate("/");
               })
             }
@@ -102,7 +111,7 @@ export function MemberPanel(props: {
             onClick={() =>
               confirm(`Delete # ${room.name} for everyone?`) &&
               run(async () => {
-                await api("DELETE", `/rooms/${room.id}`);
+                await done(api.rooms[":roomId"].$delete({ param: { roomId: room.id } }));
                 navigate("/");
               })
             }
@@ -116,7 +125,12 @@ export function MemberPanel(props: {
           <PeoplePicker
             action="Add"
             onPick={async (person) => {
-              await api("POST", `/rooms/${room.id}/members`, { userId: person.id });
+              await answer(
+                api.rooms[":roomId"].members.$post({
+                  param: { roomId: room.id },
+                  json: { userId: person.id },
+                }),
+              );
               setAdding(false);
               props.onChanged();
             }}

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
-import { ApiError, api } from "../api/http";
+import { ApiError, answer, done } from "../api/answers";
+import { api, roomParam } from "../api/client";
 import type { Session } from "../api/session";
 import {
   CloseCode,
   type Member,
   type Message,
-  type MessagePage,
   type Receipt,
   type RoomDetail,
   type RoomFrame,
@@ -80,7 +80,7 @@ export function RoomView(props: {
 
   const loadRoom = useCallback(async () => {
     try {
-      setRoom(await api<RoomDetail>("GET", `/rooms/${props.roomId}`));
+      setRoom(await answer(api.rooms[":roomId"].$get({ param: roomParam(props.roomId) })));
     } catch (error) {
       if (error instanceof ApiError && error.status === 404)
         setGone("This room does not exist, or you are not in it.");
@@ -174,7 +174,9 @@ export function RoomView(props: {
     stickToBottom.current = true;
     (async () => {
       await loadRoom();
-      const page = await api<MessagePage>("GET", `/rooms/${props.roomId}/messages?limit=${PAGE}`);
+      const page = await answer(
+        api.rooms[":roomId"].messages.$get({ param: roomParam(props.roomId), query: { limit: PAGE } }),
+      );
       if (closed) return;
       update((current) => ({ ...receive(current, page.messages, me), hasOlder: page.hasMore }));
       live = openLiveSocket<RoomFrame>({
@@ -222,7 +224,9 @@ export function RoomView(props: {
       if (document.visibilityState !== "visible" || newest <= readSent.current) return;
       readSent.current = newest;
       if (!socket.current?.send({ type: "read", seq: newest })) {
-        api("POST", `/rooms/${props.roomId}/read`, { seq: newest }).catch(() => undefined);
+        done(
+          api.rooms[":roomId"].read.$post({ param: roomParam(props.roomId), json: { seq: newest } }),
+        ).catch(() => undefined);
       }
       props.onRead(props.roomId, newest);
     };
@@ -248,9 +252,11 @@ export function RoomView(props: {
     if (!first || !timelineRef.current.hasOlder || loadingOlder) return;
     setLoadingOlder(true);
     try {
-      const page = await api<MessagePage>(
-        "GET",
-        `/rooms/${props.roomId}/messages?before=${first.seq}&limit=${PAGE}`,
+      const page = await answer(
+        api.rooms[":roomId"].messages.$get({
+          param: roomParam(props.roomId),
+          query: { before: first.seq, limit: PAGE },
+        }),
       );
       const element = scroller.current;
       if (element) scrollAnchor.current = { height: element.scrollHeight, top: element.scrollTop };
@@ -282,7 +288,12 @@ export function RoomView(props: {
   async function saveEdit(message: Message, body: string) {
     setEditing(null);
     try {
-      const edited = await api<Message>("PATCH", `/rooms/${props.roomId}/messages/${message.seq}`, { body });
+      const edited = await answer(
+        api.rooms[":roomId"].messages[":seq"].$patch({
+          param: { ...roomParam(props.roomId), seq: message.seq },
+          json: { body },
+        }),
+      );
       update((current) => receive(current, [edited], me));
     } catch (error) {
       alert(error instanceof Error ? error.message : String(error));
@@ -292,7 +303,11 @@ export function RoomView(props: {
   async function remove(message: Message) {
     if (!confirm("Delete this message for everyone?")) return;
     try {
-      const deleted = await api<Message>("DELETE", `/rooms/${props.roomId}/messages/${message.seq}`);
+      const deleted = await answer(
+        api.rooms[":roomId"].messages[":seq"].$delete({
+          param: { ...roomParam(props.roomId), seq: message.seq },
+        }),
+      );
       update((current) => receive(current, [deleted], me));
     } catch (error) {
       alert(error instanceof Error ? error.message : String(error));
