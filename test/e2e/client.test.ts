@@ -104,6 +104,29 @@ describe("the web client", () => {
     await bob.screenshot({ path: screenshotPath("phone-room-list.png") });
   });
 
+  it("shows someone who joins while the room is open, by name and in the member count", async () => {
+    const kim = await signUp("kim");
+    await kim.getByRole("button", { name: "New room" }).click();
+    await kim.getByLabel("Name").fill("lobby");
+    await kim.getByRole("button", { name: "Create room" }).click();
+    await live(kim);
+    await kim.getByRole("button", { name: "Members (1)" }).waitFor();
+
+    // Lee joins over the API while Kim looks at the room, and says hello.
+    const lee = await call(server, "POST", "/api/auth/register", {
+      body: { username: "lee", password: "correct horse battery", displayName: "Lee" },
+    });
+    const token = String(lee.body?.accessToken);
+    const roomId = new URL(kim.url()).pathname.split("/").at(-1);
+    expect((await call(server, "POST", `/api/rooms/${roomId}/join`, { token })).status).toBe(200);
+    await call(server, "POST", `/api/rooms/${roomId}/messages`, { token, body: { body: "hello lobby" } });
+
+    await bubble(kim, "hello lobby").waitFor();
+    await kim.getByRole("button", { name: "Members (2)" }).waitFor();
+    const author = kim.locator(".message", { hasText: "hello lobby" }).locator(".author");
+    expect(await author.textContent()).toBe("Lee");
+  });
+
   it("reconnects after the server restarts mid-conversation, losing and doubling nothing", async () => {
     const carol = await signUp("carol");
     const dave = await signUp("dave");

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { answer, done } from "../api/answers";
 import { api } from "../api/client";
-import type { RoomDetail } from "../api/types";
+import type { Member, RoomDetail } from "../api/types";
 import { navigate } from "../router";
 import { Avatar } from "./Avatar";
 import { Dialog } from "./Dialog";
@@ -12,7 +12,7 @@ import { PeoplePicker } from "./Dialogs";
 export function MemberPanel(props: {
   room: RoomDetail;
   me: string;
-  online: Set<string>;
+  isOnline: (member: Member) => boolean;
   onChanged: () => void;
   onClose: () => void;
 }) {
@@ -42,7 +42,7 @@ export function MemberPanel(props: {
       {room.topic && <p class="muted pad">{room.topic}</p>}
       <ul class="members">
         {room.members.map((member) => {
-          const online = props.online.has(member.userId) || member.online;
+          const online = props.isOnline(member);
           return (
             <li key={member.userId}>
               <Avatar name={member.displayName} id={member.userId} online={online} />
