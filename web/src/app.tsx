@@ -7,6 +7,7 @@ import { AuthScreen } from "./components/AuthScreen";
 import { CreateRoomDialog, DirectDialog, DiscoverDialog, ProfileDialog } from "./components/Dialogs";
 import { RoomView } from "./components/RoomView";
 import { type DialogName, Sidebar } from "./components/Sidebar";
+import { showError, Toasts } from "./components/Toasts";
 import { type ConnectionState, openLiveSocket } from "./realtime/live-socket";
 import { useRoomRoute } from "./router";
 import { applyRoomFrame, markRoomRead, sortByActivity } from "./state/room-list";
@@ -29,7 +30,7 @@ function Chat({ session }: { session: Session }) {
     const load = () =>
       answer(api.rooms.$get())
         .then((list) => setRooms(sortByActivity(list.rooms)))
-        .catch((error) => console.error(error));
+        .catch((error) => showError("Could not load your rooms", error));
     const channel = openLiveSocket<ChannelFrame>({
       path: () => "/ws",
       onFrame: (frame) => setRooms((current) => (current ? applyRoomFrame(current, frame) : current)),
@@ -86,6 +87,7 @@ function Chat({ session }: { session: Session }) {
       {dialog === "discover" && <DiscoverDialog onClose={() => setDialog(null)} />}
       {dialog === "direct" && <DirectDialog onClose={() => setDialog(null)} />}
       {dialog === "profile" && <ProfileDialog session={session} onClose={() => setDialog(null)} />}
+      <Toasts />
     </div>
   );
 }

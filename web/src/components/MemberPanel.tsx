@@ -4,6 +4,7 @@ import { api } from "../api/client";
 import type { Member, RoomDetail } from "../api/types";
 import { navigate } from "../router";
 import { Avatar } from "./Avatar";
+import { ConfirmDialog } from "./ConfirmDialog";
 import { Dialog } from "./Dialog";
 import { PeoplePicker } from "./Dialogs";
 
@@ -17,6 +18,7 @@ export function MemberPanel(props: {
   onClose: () => void;
 }) {
   const [adding, setAdding] = useState(false);
+  const [deleting, setDeleting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const { room } = props;
   const canManage = room.kind !== "direct" && (room.role === "owner" || room.role === "admin");
@@ -105,21 +107,26 @@ export function MemberPanel(props: {
           </button>
         )}
         {room.role === "owner" && (
-          <button
-            type="button"
-            class="danger"
-            onClick={() =>
-              confirm(`Delete # ${room.name} for everyone?`) &&
-              run(async () => {
-                await done(api.rooms[":roomId"].$delete({ param: { roomId: room.id } }));
-                navigate("/");
-              })
-            }
-          >
+          <button type="button" class="danger" onClick={() => setDeleting(true)}>
             Delete room
           </button>
         )}
       </div>
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete # ${room.name}`}
+          message={`Delete # ${room.name} and all its messages for everyone? This cannot be undone.`}
+          confirm="Delete room"
+          onCancel={() => setDeleting(false)}
+          onConfirm={() => {
+            setDeleting(false);
+            void run(async () => {
+              await done(api.rooms[":roomId"].$delete({ param: { roomId: room.id } }));
+              navigate("/");
+            });
+          }}
+        />
+      )}
       {adding && (
         <Dialog title={`Add people to # ${room.name}`} onClose={() => setAdding(false)}>
           <PeoplePicker

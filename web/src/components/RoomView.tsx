@@ -10,9 +10,11 @@ import { navigate } from "../router";
 import { isOnline, typingLine } from "../state/room";
 import { lastSeq } from "../state/timeline";
 import { Composer } from "./Composer";
+import { ConfirmDialog } from "./ConfirmDialog";
 import { MemberPanel } from "./MemberPanel";
 import { MessageList } from "./MessageList";
 import { RoomHeader } from "./RoomHeader";
+import { showError } from "./Toasts";
 
 // One open room, put together from its parts: the state (state/room.ts) and the hooks in room/
 // (loading and the live socket, paging back, scrolling, the read marker, message actions).
@@ -26,6 +28,7 @@ export function RoomView(props: {
   const open = useRoom(props.roomId, me);
   const { state } = open;
   const [editing, setEditing] = useState<Message | null>(null);
+  const [deleting, setDeleting] = useState<Message | null>(null);
   const [showMembers, setShowMembers] = useState(false);
   const anchor = useScrollAnchor(state.timeline);
   const older = useOlderHistory({
@@ -79,7 +82,8 @@ export function RoomView(props: {
           class="timeline"
           ref={anchor.scroller}
           onScroll={() => {
-            if (anchor.scrolled()) older.loadOlder().catch((error) => console.error(error));
+            if (anchor.scrolled())
+              older.loadOlder().catch((error) => showError("Could not load older messages", error));
           }}
           aria-label="Messages"
         >
@@ -97,7 +101,7 @@ export function RoomView(props: {
             direct={direct}
             canModerate={room?.role === "owner" || room?.role === "admin"}
             onEdit={setEditing}
-            onDelete={actions.remove}
+            onDelete={setDeleting}
             onRetry={actions.retry}
             onDiscard={actions.discard}
           />
@@ -132,6 +136,18 @@ export function RoomView(props: {
         onCancelEdit={() => setEditing(null)}
         onTyping={(typing) => open.socket.send({ type: "typing", typing })}
       />
+      {deleting && (
+        <ConfirmDialog
+          title="Delete message"
+          message="Delete this message for everyone? This cannot be undone."
+          confirm="Delete"
+          onCancel={() => setDeleting(null)}
+          onConfirm={() => {
+            setDeleting(null);
+            void actions.remove(deleting);
+          }}
+        />
+      )}
     </section>
   );
 }

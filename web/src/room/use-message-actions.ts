@@ -2,6 +2,7 @@ import { useCallback } from "preact/hooks";
 import { answer } from "../api/answers";
 import { api, roomParam } from "../api/client";
 import type { Message } from "../api/types";
+import { showError } from "../components/Toasts";
 import { newClientId, type PendingSend } from "../state/timeline";
 import type { OpenRoom } from "./use-room";
 
@@ -50,15 +51,15 @@ export function useMessageActions(room: OpenRoom, roomId: string) {
         );
         dispatch({ type: "changed", message: edited });
       } catch (error) {
-        alert(error instanceof Error ? error.message : String(error));
+        showError("Could not edit the message", error);
       }
     },
     [dispatch, roomId],
   );
 
+  /** Deletes for everyone: the caller has asked first (RoomView's confirmation). */
   const remove = useCallback(
     async (message: Message) => {
-      if (!confirm("Delete this message for everyone?")) return;
       try {
         const deleted = await answer(
           api.rooms[":roomId"].messages[":seq"].$delete({
@@ -67,7 +68,7 @@ export function useMessageActions(room: OpenRoom, roomId: string) {
         );
         dispatch({ type: "changed", message: deleted });
       } catch (error) {
-        alert(error instanceof Error ? error.message : String(error));
+        showError("Could not delete the message", error);
       }
     },
     [dispatch, roomId],

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef } from "preact/hooks";
 import { type ClientFrame, CloseCode, type RoomFrame } from "../api/types";
+import { showError } from "../components/Toasts";
 import { type LiveSocket, openLiveSocket } from "../realtime/live-socket";
 import type { RoomAction, RoomState } from "../state/room";
 import { lastSeq, type PendingSend } from "../state/timeline";
@@ -53,6 +54,8 @@ export function useRoomSocket({ roomId, opened, latest, dispatch, reloadDetails 
     let welcomes = 0;
     const onFrame = (frame: RoomFrame) => {
       dispatch({ type: "frame", frame, now: Date.now() });
+      // A refused send shows on the message itself (the reducer marks it); anything else, here.
+      if (frame.type === "error" && !frame.clientId) showError("The room refused that", frame.message);
       if (frame.type !== "welcome") return;
       welcomes += 1;
       if (welcomes > 1) reloadDetails();

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useReducer, useRef } from "preact/hooks";
 import { ApiError, answer } from "../api/answers";
 import { api, roomParam } from "../api/client";
+import { showError } from "../components/Toasts";
 import { initialRoomState, type RoomAction, type RoomState, roomReducer } from "../state/room";
 import { useRoomSocket } from "./use-room-socket";
 
@@ -31,7 +32,7 @@ export function useRoom(roomId: string, me: string): OpenRoom {
       .then((room) => dispatch({ type: "details", room }))
       .catch((error) => {
         if (error instanceof ApiError && error.status === 404) dispatch({ type: "gone", reason: NOT_OURS });
-        else console.error(error);
+        else showError("Could not load the room's members", error);
       });
   }, [roomId]);
 
@@ -47,7 +48,7 @@ export function useRoom(roomId: string, me: string): OpenRoom {
     })().catch((error) => {
       if (closed) return;
       if (error instanceof ApiError && error.status === 404) dispatch({ type: "gone", reason: NOT_OURS });
-      else console.error(error);
+      else showError("Could not open the room", error);
     });
     return () => {
       closed = true;
