@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, screenshotPath } from "./browser.ts";
 import { call, startTestServer, type TestServer } from "./server.ts";
+import { openSocket } from "./socket.ts";
 
 // The web client as two people use it: two browser contexts against a real `wrangler dev`.
 
@@ -39,6 +40,42 @@ const live = (page: Page) => page.locator('.room[data-connection="live"]').waitF
 async function send(page: Page, text: string) {
   await composer(page).fill(text);
   await composer(page).press("Enter");
+}
+
+/** Creates a public room from the page and waits until it is live there; returns its id. */
+async function createRoom(page: Page, name: string): Promise<string> {
+  await page.getByRole("button", { name: "New room" }).click();
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("button", { name: "Create room" }).click();
+  await live(page);
+  return new URL(page.url()).pathname.split("/").at(-1) ?? "";
+}
+
+/** Someone who uses the API directly (as curl would), with their access token. */
+async function personOverApi(username: string): Promise<{ id: string; token: string }> {
+  const reply = await call(server, "POST", "/api/auth/register", {
+    body: { username, password: "correct horse battery" },
+  });
+  const user = reply.body?.user as { id: string };
+  return { id: user.id, token: String(reply.body?.accessToken) };
+}
+
+/** What a screen reader would announce for the focused element: its label, else its text. */
+function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const element = document.activeElement;
+    return element?.getAttribute("aria-label") || element?.textContent?.trim() || "";
+  });
+}
+
+/** Native alert/confirm/prompt boxes the page opened (the app must use its own UI instead). */
+function nativeDialogs(page: Page): string[] {
+  const seen: string[] = [];
+  page.on("dialog", (dialog) => {
+    seen.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return seen;
 }
 
 describe("the web client", () => {
@@ -106,10 +143,7 @@ describe("the web client", () => {
 
   it("shows someone who joins while the room is open, by name and in the member count", async () => {
     const kim = await signUp("kim");
-    await kim.getByRole("button", { name: "New room" }).click();
-    await kim.getByLabel("Name").fill("lobby");
-    await kim.getByRole("button", { name: "Create room" }).click();
-    await live(kim);
+    const roomId = await createRoom(kim, "lobby");
     await kim.getByRole("button", { name: "Members (1)" }).waitFor();
 
     // Lee joins over the API while Kim looks at the room, and says hello.
@@ -117,7 +151,6 @@ describe("the web client", () => {
       body: { username: "lee", password: "correct horse battery", displayName: "Lee" },
     });
     const token = String(lee.body?.accessToken);
-    const roomId = new URL(kim.url()).pathname.split("/").at(-1);
     expect((await call(server, "POST", `/api/rooms/${roomId}/join`, { token })).status).toBe(200);
     await call(server, "POST", `/api/rooms/${roomId}/messages`, { token, body: { body: "hello lobby" } });
 
@@ -125,6 +158,118 @@ describe("the web client", () => {
     await kim.getByRole("button", { name: "Members (2)" }).waitFor();
     const author = kim.locator(".message", { hasText: "hello lobby" }).locator(".author");
     expect(await author.textContent()).toBe("Lee");
+  });
+
+  it("edits and deletes your own message from the keyboard, through a labelled actions menu", async () => {
+    const pia = await signUp("pia");
+    const boxes = nativeDialogs(pia);
+    await createRoom(pia, "keys");
+    await send(pia, "first draft");
+    await bubble(pia, "first draft").waitFor();
+
+    // One labelled button per message opens a menu: arrows move, Escape closes and gives focus back.
+    const actions = pia.getByRole("button", { name: "Message actions" });
+    await actions.focus();
+    await pia.keyboard.press("Enter");
+    const menu = pia.getByRole("menu", { name: "Message actions" });
+    expect(await menu.getByRole("menuitem").allTextContents()).toEqual(["Edit", "Delete"]);
+    await expect.poll(() => focused(pia)).toBe("Edit");
+    await pia.screenshot({ path: screenshotPath("desktop-message-actions.png") });
+    await pia.keyboard.press("ArrowDown");
+    await expect.poll(() => focused(pia)).toBe("Delete");
+    await pia.keyboard.press("ArrowDown");
+    await expect.poll(() => focused(pia)).toBe("Edit");
+    await pia.keyboard.press("Escape");
+    await menu.waitFor({ state: "detached" });
+    await expect.poll(() => focused(pia)).toBe("Message actions");
+
+    // Edit: Enter opens the menu on "Edit", Enter again starts editing in the composer.
+    await pia.keyboard.press("Enter");
+    await pia.keyboard.press("Enter");
+    await pia.getByText("Editing your message").waitFor();
+    await composer(pia).fill("final text");
+    await composer(pia).press("Enter");
+    await bubble(pia, "final text").locator(".edited").waitFor();
+
+    // A refused edit is said in the app's own alert region.
+    await pia.route("**/api/rooms/*/messages/*", (route) =>
+      route.request().method() === "PATCH"
+        ? route.fulfill({
+            status: 403,
+            json: { error: { code: "forbidden", message: "You cannot edit this message." } },
+          })
+        : route.continue(),
+    );
+    await actions.focus();
+    await pia.keyboard.press("Enter");
+    await pia.keyboard.press("Enter");
+    await composer(pia).fill("refused text");
+    await composer(pia).press("Enter");
+    await pia
+      .getByRole("alert")
+      .filter({ hasText: "Could not edit the message: You cannot edit this message." })
+      .waitFor();
+    await pia.unrouteAll();
+
+    // Delete: ↑ opens the menu on its last item; the app's own dialog asks first, Cancel focused.
+    await actions.focus();
+    await pia.keyboard.press("ArrowUp");
+    await expect.poll(() => focused(pia)).toBe("Delete");
+    await pia.keyboard.press("Enter");
+    await pia.getByRole("alertdialog", { name: "Delete message" }).waitFor();
+    await expect.poll(() => focused(pia)).toBe("Cancel");
+    await pia.keyboard.press("Tab");
+    await expect.poll(() => focused(pia)).toBe("Delete");
+    await pia.keyboard.press("Enter");
+    await pia.getByText("This message was deleted").waitFor();
+    expect(await actions.count()).toBe(0);
+    expect(boxes).toEqual([]);
+  });
+
+  it("lets owners delete anyone's message, and gives receipts and typing words a screen reader says", async () => {
+    const mia = await signUp("mia");
+    const boxes = nativeDialogs(mia);
+    const roomId = await createRoom(mia, "crew");
+    const [ned, ola] = await Promise.all([personOverApi("ned"), personOverApi("ola")]);
+    for (const { token } of [ned, ola]) await call(server, "POST", `/api/rooms/${roomId}/join`, { token });
+
+    // Both read Mia's message: her receipt says so in words, the ticks are only for the eye.
+    await send(mia, "standup at ten");
+    await bubble(mia, "standup at ten").waitFor();
+    const history = await call(server, "GET", `/api/rooms/${roomId}/messages`, { token: ned.token });
+    const seqs = (history.body?.messages as { seq: number }[] | undefined)?.map((m) => m.seq) ?? [];
+    for (const { token } of [ned, ola]) {
+      await call(server, "POST", `/api/rooms/${roomId}/read`, { token, body: { seq: Math.max(...seqs) } });
+    }
+    const receipt = mia.locator(".receipt.read", { hasText: "Read by 2" });
+    await receipt.waitFor();
+    expect(await receipt.ariaSnapshot()).toBe("- text: Read by 2");
+
+    // Typing is a live status line.
+    const socket = await openSocket(
+      `${server.url.replace("http", "ws")}/api/rooms/${roomId}/ws?token=${ned.token}`,
+    );
+    socket.send({ type: "typing", typing: true });
+    await mia.getByRole("status").filter({ hasText: "ned is typing…" }).waitFor();
+    socket.ws.close();
+
+    // Ned's message: as the owner, Mia may delete it (not edit it), from its actions menu.
+    await call(server, "POST", `/api/rooms/${roomId}/messages`, {
+      token: ned.token,
+      body: { body: "off topic" },
+    });
+    await mia
+      .locator(".message", { hasText: "off topic" })
+      .getByRole("button", { name: "Message actions" })
+      .click();
+    expect(await mia.getByRole("menu").getByRole("menuitem").allTextContents()).toEqual(["Delete"]);
+    await mia.getByRole("menuitem", { name: "Delete" }).click();
+    await mia
+      .getByRole("alertdialog", { name: "Delete message" })
+      .getByRole("button", { name: "Delete" })
+      .click();
+    await mia.getByText("This message was deleted").waitFor();
+    expect(boxes).toEqual([]);
   });
 
   it("reconnects after the server restarts mid-conversation, losing and doubling nothing", async () => {

@@ -116,7 +116,7 @@ export function RoomView(props: {
           />
         )}
       </div>
-      <p class="typing" aria-live="polite">
+      <p class="typing" role="status">
         {typingLine(state, Date.now())}
       </p>
       <div class="visually-hidden" aria-live="polite" aria-atomic="true">
@@ -144,7 +144,8 @@ export function RoomView(props: {
           onCancel={() => setDeleting(null)}
           onConfirm={() => {
             setDeleting(null);
-            void actions.remove(deleting);
+            // The message's own actions go with it: the composer is where the focus can go on.
+            void actions.remove(deleting).then(() => document.getElementById("composer-input")?.focus());
           }}
         />
       )}
