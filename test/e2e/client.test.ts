@@ -272,6 +272,20 @@ describe("the web client", () => {
     expect(boxes).toEqual([]);
   });
 
+  it("names each Join button in the Browse dialog after its room", async () => {
+    const owner = await personOverApi("rhea");
+    for (const name of ["garden", "kitchen"]) {
+      await call(server, "POST", "/api/rooms", { token: owner.token, body: { name, kind: "public" } });
+    }
+    const sam = await signUp("sam");
+    await sam.getByRole("button", { name: "Browse", exact: true }).click();
+    const browse = sam.getByRole("dialog", { name: "Browse public rooms" });
+    await browse.getByRole("button", { name: "Join # garden" }).waitFor();
+    await browse.getByRole("button", { name: "Join # kitchen" }).click();
+    await live(sam);
+    await sam.getByRole("heading", { name: "# kitchen" }).waitFor();
+  });
+
   it("reconnects after the server restarts mid-conversation, losing and doubling nothing", async () => {
     const carol = await signUp("carol");
     const dave = await signUp("dave");

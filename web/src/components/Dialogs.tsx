@@ -114,7 +114,7 @@ export function DiscoverDialog({ onClose }: { onClose: () => void }) {
                 {room.topic ? ` · ${room.topic}` : ""}
               </span>
             </span>
-            <button type="button" onClick={() => join(room)}>
+            <button type="button" onClick={() => join(room)} aria-label={`Join # ${room.name}`}>
               Join
             </button>
           </li>
