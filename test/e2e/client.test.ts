@@ -185,6 +185,7 @@ describe("the web client", () => {
 
     // Edit: Enter opens the menu on "Edit", Enter again starts editing in the composer.
     await pia.keyboard.press("Enter");
+    await expect.poll(() => focused(pia)).toBe("Edit");
     await pia.keyboard.press("Enter");
     await pia.getByText("Editing your message").waitFor();
     await composer(pia).fill("final text");
@@ -202,7 +203,9 @@ describe("the web client", () => {
     );
     await actions.focus();
     await pia.keyboard.press("Enter");
+    await expect.poll(() => focused(pia)).toBe("Edit");
     await pia.keyboard.press("Enter");
+    await pia.getByText("Editing your message").waitFor();
     await composer(pia).fill("refused text");
     await composer(pia).press("Enter");
     await pia

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from "preact/hooks";
+import { useId, useLayoutEffect, useRef, useState } from "preact/hooks";
 
 // What you can do to one message (edit and delete your own; delete anyone's as an owner or admin),
 // behind one labelled button per message, so that keyboards and screen readers reach it as easily
@@ -15,7 +15,8 @@ export function MessageActions(props: { actions: MessageAction[] }) {
   const menu = useRef<HTMLDivElement>(null);
   const menuId = useId();
 
-  useEffect(() => {
+  // In the same turn as the render, so a key pressed right after opening reaches the item.
+  useLayoutEffect(() => {
     const items = menuItems(menu.current);
     (open === "last" ? items.at(-1) : items[0])?.focus();
   }, [open]);
