@@ -289,6 +289,43 @@ describe("the web client", () => {
     await sam.getByRole("heading", { name: "# kitchen" }).waitFor();
   });
 
+  it("shows the other person in a direct room's header, not a member count of two", async () => {
+    const tess = await signUp("tess");
+    await personOverApi("uma");
+    await tess.getByRole("button", { name: "New chat" }).click();
+    await tess.getByLabel("Search people by username").fill("uma");
+    await tess.getByRole("button", { name: "Message uma" }).click();
+    await live(tess);
+    expect(await tess.getByRole("button", { name: /Members/ }).count()).toBe(0);
+    await tess.getByRole("button", { name: "Profile of uma" }).click();
+    await tess.getByRole("complementary", { name: "Profile of uma" }).getByText("@uma").waitFor();
+    await tess.screenshot({ path: screenshotPath("desktop-direct-profile.png") });
+  });
+
+  it("keeps a room's name whole in the header of a 375 px phone", async () => {
+    const vic = await signUp("vic");
+    await vic.setViewportSize({ width: 375, height: 740 });
+    await createRoom(vic, "weekend-planning");
+    const title = vic.getByRole("heading", { level: 1, name: "# weekend-planning" });
+    expect(await title.evaluate((heading) => heading.scrollWidth <= heading.clientWidth)).toBe(true);
+    const members = await vic.getByRole("button", { name: "Members (1)" }).boundingBox();
+    expect(members?.width).toBeLessThan(375 / 6);
+    await vic.screenshot({ path: screenshotPath("phone-room-header.png") });
+  });
+
+  it("puts a short conversation at the bottom, next to the composer", async () => {
+    const wren = await signUp("wren");
+    await createRoom(wren, "quiet");
+    await send(wren, "just one line");
+    await bubble(wren, "just one line").waitFor();
+    const messages = await wren.locator(".messages").boundingBox();
+    const composerBox = await wren.locator(".composer").boundingBox();
+    const gap = (composerBox?.y ?? 0) - ((messages?.y ?? 0) + (messages?.height ?? 0));
+    // Between them: the timeline's padding and the (empty) typing line, nothing more.
+    expect(gap).toBeLessThan(48);
+    await wren.screenshot({ path: screenshotPath("desktop-short-conversation.png") });
+  });
+
   it("reconnects after the server restarts mid-conversation, losing and doubling nothing", async () => {
     const carol = await signUp("carol");
     const dave = await signUp("dave");

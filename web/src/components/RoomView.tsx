@@ -13,6 +13,7 @@ import { Composer } from "./Composer";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { MemberPanel } from "./MemberPanel";
 import { MessageList } from "./MessageList";
+import { PeerPanel } from "./PeerPanel";
 import { RoomHeader } from "./RoomHeader";
 import { showError } from "./Toasts";
 
@@ -29,7 +30,7 @@ export function RoomView(props: {
   const { state } = open;
   const [editing, setEditing] = useState<Message | null>(null);
   const [deleting, setDeleting] = useState<Message | null>(null);
-  const [showMembers, setShowMembers] = useState(false);
+  const [panelShown, setPanelShown] = useState(false);
   const anchor = useScrollAnchor(state.timeline);
   const older = useOlderHistory({
     roomId: props.roomId,
@@ -74,8 +75,8 @@ export function RoomView(props: {
         peer={peer}
         peerOnline={peer ? isOnline(state, peer) : false}
         connection={state.connection}
-        membersShown={showMembers}
-        onToggleMembers={() => setShowMembers((shown) => !shown)}
+        panelShown={panelShown}
+        onTogglePanel={() => setPanelShown((shown) => !shown)}
       />
       <div class="room-body">
         <section
@@ -106,13 +107,16 @@ export function RoomView(props: {
             onDiscard={actions.discard}
           />
         </section>
-        {showMembers && room && (
+        {panelShown && peer && (
+          <PeerPanel peer={peer} online={isOnline(state, peer)} onClose={() => setPanelShown(false)} />
+        )}
+        {panelShown && room && !direct && (
           <MemberPanel
             room={room}
             me={me}
             isOnline={(member) => isOnline(state, member)}
             onChanged={open.reloadDetails}
-            onClose={() => setShowMembers(false)}
+            onClose={() => setPanelShown(false)}
           />
         )}
       </div>
