@@ -326,6 +326,19 @@ describe("the web client", () => {
     await wren.screenshot({ path: screenshotPath("desktop-short-conversation.png") });
   });
 
+  it("on a phone, makes the room list the page's main landmark, with a heading", async () => {
+    const yara = await signUp("yara");
+    await yara.setViewportSize({ width: 375, height: 740 });
+    const main = yara.getByRole("main");
+    await main.getByRole("navigation", { name: "Rooms" }).waitFor();
+    await main.getByRole("heading", { level: 1, name: "Hubbub" }).waitFor();
+    await yara.screenshot({ path: screenshotPath("phone-room-list-main.png") });
+    // On a wide screen the list is a navigation beside the main pane again.
+    await yara.setViewportSize({ width: 1200, height: 780 });
+    await yara.getByRole("main").getByRole("heading", { level: 1, name: "Welcome, yara" }).waitFor();
+    expect(await yara.getByRole("main").getByRole("navigation").count()).toBe(0);
+  });
+
   it("reconnects after the server restarts mid-conversation, losing and doubling nothing", async () => {
     const carol = await signUp("carol");
     const dave = await signUp("dave");

@@ -8,6 +8,7 @@ import { CreateRoomDialog, DirectDialog, DiscoverDialog, ProfileDialog } from ".
 import { RoomView } from "./components/RoomView";
 import { type DialogName, Sidebar } from "./components/Sidebar";
 import { showError, Toasts } from "./components/Toasts";
+import { ONE_PANE, useMediaQuery } from "./layout";
 import { type ConnectionState, openLiveSocket } from "./realtime/live-socket";
 import { useRoomRoute } from "./router";
 import { applyRoomFrame, markRoomRead, sortByActivity } from "./state/room-list";
@@ -25,6 +26,9 @@ function Chat({ session }: { session: Session }) {
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [dialog, setDialog] = useState<DialogName | null>(null);
   const userId = session.user.id;
+  // On a phone with no room open, the room list is the whole page: then it is the main landmark,
+  // with the page's heading, instead of a navigation beside a hidden welcome.
+  const listIsThePage = useMediaQuery(ONE_PANE) && !roomId;
 
   useEffect(() => {
     const load = () =>
@@ -55,34 +59,45 @@ function Chat({ session }: { session: Session }) {
     [],
   );
 
+  const sidebar = (
+    <Sidebar
+      session={session}
+      rooms={rooms}
+      activeRoomId={roomId}
+      connection={connection}
+      isThePage={listIsThePage}
+      onOpen={setDialog}
+      onSignOut={() => void signOut()}
+    />
+  );
+
   return (
     <div class={roomId ? "app in-room" : "app"}>
-      <Sidebar
-        session={session}
-        rooms={rooms}
-        activeRoomId={roomId}
-        connection={connection}
-        onOpen={setDialog}
-        onSignOut={() => void signOut()}
-      />
-      <main class="main">
-        {roomId ? (
-          <RoomView key={roomId} roomId={roomId} session={session} onRead={onRead} />
-        ) : (
-          <section class="room empty-state">
-            <h1>Welcome, {session.user.displayName}</h1>
-            <p class="muted">Pick a room on the left, or start something new.</p>
-            <div class="actions">
-              <button type="button" class="primary" onClick={() => setDialog("direct")}>
-                New message
-              </button>
-              <button type="button" onClick={() => setDialog("discover")}>
-                Browse rooms
-              </button>
-            </div>
-          </section>
-        )}
-      </main>
+      {listIsThePage ? (
+        <main class="main list-page">{sidebar}</main>
+      ) : (
+        <>
+          {sidebar}
+          <main class="main">
+            {roomId ? (
+              <RoomView key={roomId} roomId={roomId} session={session} onRead={onRead} />
+            ) : (
+              <section class="room empty-state">
+                <h1>Welcome, {session.user.displayName}</h1>
+                <p class="muted">Pick a room on the left, or start something new.</p>
+                <div class="actions">
+                  <button type="button" class="primary" onClick={() => setDialog("direct")}>
+                    New message
+                  </button>
+                  <button type="button" onClick={() => setDialog("discover")}>
+                    Browse rooms
+                  </button>
+                </div>
+              </section>
+            )}
+          </main>
+        </>
+      )}
       {dialog === "create" && <CreateRoomDialog onClose={() => setDialog(null)} />}
       {dialog === "discover" && <DiscoverDialog onClose={() => setDialog(null)} />}
       {dialog === "direct" && <DirectDialog onClose={() => setDialog(null)} />}
