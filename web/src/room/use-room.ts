@@ -23,6 +23,8 @@ export type OpenRoom = {
 
 export function useRoom(roomId: string, me: string): OpenRoom {
   const [state, dispatch] = useReducer(roomReducer, me, initialRoomState);
+  // Updated on render, so it may trail the newest dispatch by a moment; a since= that is a little
+  // behind only replays messages that the timeline merges away by seq.
   const current = useRef(state);
   current.current = state;
   const latest = useCallback(() => current.current, []);
