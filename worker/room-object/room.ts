@@ -69,6 +69,7 @@ export class Room extends DurableObject<Env> {
     this.enter(roomId);
     const since = get("since");
     const arrival = {
+      batch: get("batch") === "1",
       roomId,
       userId,
       sessionId,

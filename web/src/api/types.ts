@@ -3,6 +3,7 @@
 
 export type { AuthResult } from "../../../worker/auth/schemas";
 export type {
+  Batched,
   ChannelFrame,
   ClientFrame,
   MemberChange,
