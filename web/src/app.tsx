@@ -83,7 +83,9 @@ function Chat({ session }: { session: Session }) {
               <RoomView key={roomId} roomId={roomId} session={session} onRead={onRead} />
             ) : (
               <section class="room empty-state">
-                <h1>Welcome, {session.user.displayName}</h1>
+                <h1>
+                  Welcome, <bdi>{session.user.displayName}</bdi>
+                </h1>
                 <p class="muted">Pick a room on the left, or start something new.</p>
                 <div class="actions">
                   <button type="button" class="primary" onClick={() => setDialog("direct")}>

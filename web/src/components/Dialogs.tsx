@@ -3,6 +3,7 @@ import { answer } from "../api/answers";
 import { api } from "../api/client";
 import { type Session, updateUser } from "../api/session";
 import type { DiscoveredRoom, PublicProfile } from "../api/types";
+import { describeError } from "../format";
 import { navigate } from "../router";
 import { Avatar } from "./Avatar";
 import { Dialog } from "./Dialog";
@@ -10,9 +11,8 @@ import { Dialog } from "./Dialog";
 // The dialogs of the sidebar: create a room, browse and join public rooms, start a direct chat,
 // edit your profile.
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+/** A refusal as the dialogs show it: the server's message, its times in the reader's own. */
+const message = describeError;
 
 export function CreateRoomDialog({ onClose }: { onClose: () => void }) {
   const [name, setName] = useState("");
@@ -108,10 +108,13 @@ export function DiscoverDialog({ onClose }: { onClose: () => void }) {
         {rooms?.map((room) => (
           <li key={room.id}>
             <span class="pick-text">
-              <strong># {room.name}</strong>
+              <strong>
+                # <bdi>{room.name}</bdi>
+              </strong>
               <span class="muted">
                 {room.memberCount} {room.memberCount === 1 ? "member" : "members"}
-                {room.topic ? ` · ${room.topic}` : ""}
+                {room.topic ? " · " : ""}
+                {room.topic && <bdi>{room.topic}</bdi>}
               </span>
             </span>
             <button type="button" onClick={() => join(room)} aria-label={`Join # ${room.name}`}>
@@ -152,7 +155,9 @@ export function PeoplePicker(props: { action: string; onPick: (person: PublicPro
           <li key={person.id}>
             <Avatar name={person.displayName} id={person.id} online={person.online} />
             <span class="pick-text">
-              <strong>{person.displayName}</strong>
+              <strong>
+                <bdi>{person.displayName}</bdi>
+              </strong>
               <span class="muted">@{person.username}</span>
             </span>
             <button

@@ -41,7 +41,11 @@ export function MemberPanel(props: {
           ✕
         </button>
       </header>
-      {room.topic && <p class="muted pad">{room.topic}</p>}
+      {room.topic && (
+        <p class="muted pad">
+          <bdi>{room.topic}</bdi>
+        </p>
+      )}
       <ul class="members">
         {room.members.map((member) => {
           const online = props.isOnline(member);
@@ -50,7 +54,7 @@ export function MemberPanel(props: {
               <Avatar name={member.displayName} id={member.userId} online={online} />
               <span class="pick-text">
                 <strong>
-                  {member.displayName}
+                  <bdi>{member.displayName}</bdi>
                   {member.userId === props.me ? " (you)" : ""}
                 </strong>
                 <span class="muted">
@@ -114,8 +118,16 @@ export function MemberPanel(props: {
       </div>
       {deleting && (
         <ConfirmDialog
-          title={`Delete # ${room.name}`}
-          message={`Delete # ${room.name} and all its messages for everyone? This cannot be undone.`}
+          title={
+            <>
+              Delete # <bdi>{room.name}</bdi>
+            </>
+          }
+          message={
+            <>
+              Delete # <bdi>{room.name}</bdi> and all its messages for everyone? This cannot be undone.
+            </>
+          }
           confirm="Delete room"
           onCancel={() => setDeleting(false)}
           onConfirm={() => {
@@ -128,7 +140,14 @@ export function MemberPanel(props: {
         />
       )}
       {adding && (
-        <Dialog title={`Add people to # ${room.name}`} onClose={() => setAdding(false)}>
+        <Dialog
+          title={
+            <>
+              Add people to # <bdi>{room.name}</bdi>
+            </>
+          }
+          onClose={() => setAdding(false)}
+        >
           <PeoplePicker
             action="Add"
             onPick={async (person) => {

@@ -77,7 +77,9 @@ export function MessageList(props: Props) {
         <div class="bubble-wrap">
           {!grouped && (
             <div class="message-meta">
-              <span class="author">{name}</span>
+              <span class="author">
+                <bdi>{name}</bdi>
+              </span>
               <time dateTime={message.createdAt}>{clockTime(message.createdAt)}</time>
             </div>
           )}

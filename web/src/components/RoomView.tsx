@@ -1,6 +1,7 @@
+import type { ComponentChildren } from "preact";
 import { useMemo, useState } from "preact/hooks";
 import type { Session } from "../api/session";
-import type { Member, Message } from "../api/types";
+import type { Member, Message, RoomDetail } from "../api/types";
 import { useMessageActions } from "../room/use-message-actions";
 import { useOlderHistory } from "../room/use-older-history";
 import { useReadMarker } from "../room/use-read-marker";
@@ -15,6 +16,7 @@ import { MemberPanel } from "./MemberPanel";
 import { MessageList } from "./MessageList";
 import { PeerPanel } from "./PeerPanel";
 import { RoomHeader } from "./RoomHeader";
+import { Sentence } from "./Sentence";
 import { showError } from "./Toasts";
 
 // One open room, put together from its parts: the state (state/room.ts) and the hooks in room/
@@ -65,12 +67,12 @@ export function RoomView(props: {
   const { room, timeline } = state;
   const direct = room?.kind === "direct";
   const peer = direct ? room?.members.find((member) => member.userId !== me) : undefined;
-  const title = direct ? (peer?.displayName ?? "Direct message") : room ? `# ${room.name}` : "…";
+  const { title, heading } = roomTitle(room, peer);
 
   return (
     <section class="room" aria-label={title} data-connection={state.connection}>
       <RoomHeader
-        title={title}
+        title={heading}
         room={room}
         peer={peer}
         peerOnline={peer ? isOnline(state, peer) : false}
@@ -91,7 +93,7 @@ export function RoomView(props: {
           {timeline.hasOlder ? (
             <p class="muted center">{older.loading ? "Loading older messages…" : " "}</p>
           ) : (
-            <p class="muted center">This is the beginning of {title}.</p>
+            <p class="muted center">This is the beginning of {heading}.</p>
           )}
           <MessageList
             messages={timeline.messages}
@@ -121,7 +123,7 @@ export function RoomView(props: {
         )}
       </div>
       <p class="typing" role="status">
-        {typingLine(state, Date.now())}
+        <Sentence words={typingLine(state, Date.now())} />
       </p>
       <div class="visually-hidden" aria-live="polite" aria-atomic="true">
         {state.announcement}
@@ -155,4 +157,26 @@ export function RoomView(props: {
       )}
     </section>
   );
+}
+
+/**
+ * The room's name as text (labels, the composer's placeholder) and for the eye, with the name in a
+ * <bdi> so that its direction cannot reorder what is around it; a direct room is named after the
+ * other person.
+ */
+function roomTitle(
+  room: RoomDetail | null,
+  peer: Member | undefined,
+): { title: string; heading: ComponentChildren } {
+  if (room?.kind === "direct") {
+    const name = peer?.displayName ?? "Direct message";
+    return { title: name, heading: <bdi>{name}</bdi> };
+  }
+  if (!room) return { title: "…", heading: "…" };
+  const heading = (
+    <>
+      # <bdi>{room.name}</bdi>
+    </>
+  );
+  return { title: `# ${room.name}`, heading };
 }
