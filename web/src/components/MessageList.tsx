@@ -1,8 +1,8 @@
 import type { Member, Message, Receipt } from "../api/types";
 import { clockTime, dayLabel, sameDay } from "../format";
 import type { PendingSend } from "../state/timeline";
+import { ActionMenu, type MenuAction } from "./ActionMenu";
 import { Avatar } from "./Avatar";
-import { type MessageAction, MessageActions } from "./MessageActions";
 import { RichText } from "./RichText";
 
 // The messages of a room: day separators, consecutive messages of one person grouped, our own on
@@ -37,7 +37,7 @@ function receiptLabel(seq: number, props: Props): ReceiptLabel {
 }
 
 /** Edit and delete your own; owners and admins delete anyone's. Deleted messages have none. */
-function actionsFor(message: Message, own: boolean, props: Props): MessageAction[] {
+function actionsFor(message: Message, own: boolean, props: Props): MenuAction[] {
   if (message.deletedAt !== null || !(own || props.canModerate)) return [];
   const remove = { label: "Delete", run: () => props.onDelete(message) };
   return own ? [{ label: "Edit", run: () => props.onEdit(message) }, remove] : [remove];
@@ -88,7 +88,7 @@ export function MessageList(props: Props) {
               {deleted ? <em>This message was deleted</em> : <RichText text={message.body} />}
               {message.editedAt && !deleted && <span class="edited"> (edited)</span>}
             </div>
-            {actions.length > 0 && <MessageActions actions={actions} />}
+            {actions.length > 0 && <ActionMenu label="Message actions" actions={actions} />}
           </div>
           {receipt && (
             // The ticks are for the eye; a screen reader hears the word ("Read by 2").
