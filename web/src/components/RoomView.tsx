@@ -110,7 +110,12 @@ export function RoomView(props: {
           />
         </section>
         {panelShown && peer && (
-          <PeerPanel peer={peer} online={isOnline(state, peer)} onClose={() => setPanelShown(false)} />
+          <PeerPanel
+            me={me}
+            peer={peer}
+            online={isOnline(state, peer)}
+            onClose={() => setPanelShown(false)}
+          />
         )}
         {panelShown && room && !direct && (
           <MemberPanel
