@@ -20,6 +20,7 @@ type Props = {
   canModerate: boolean;
   onEdit: (message: Message) => void;
   onDelete: (message: Message) => void;
+  onReport: (message: Message) => void;
   onRetry: (send: PendingSend) => void;
   onDiscard: (send: PendingSend) => void;
 };
@@ -36,11 +37,17 @@ function receiptLabel(seq: number, props: Props): ReceiptLabel {
     : { ticks: "✓", text: "Sent", read: false };
 }
 
-/** Edit and delete your own; owners and admins delete anyone's. Deleted messages have none. */
+/**
+ * Edit and delete your own; report anyone else's to the room's owners and admins (not in a direct
+ * room, which has none: blocking is the answer there), who also delete anyone's. A deleted message
+ * has no actions.
+ */
 function actionsFor(message: Message, own: boolean, props: Props): MenuAction[] {
-  if (message.deletedAt !== null || !(own || props.canModerate)) return [];
+  if (message.deletedAt !== null) return [];
   const remove = { label: "Delete", run: () => props.onDelete(message) };
-  return own ? [{ label: "Edit", run: () => props.onEdit(message) }, remove] : [remove];
+  if (own) return [{ label: "Edit", run: () => props.onEdit(message) }, remove];
+  const report = { label: "Report…", run: () => props.onReport(message) };
+  return [...(props.direct ? [] : [report]), ...(props.canModerate ? [remove] : [])];
 }
 
 export function MessageList(props: Props) {
@@ -72,6 +79,8 @@ export function MessageList(props: Props) {
         class={`message${own ? " own" : ""}${grouped ? " grouped" : ""}`}
         data-seq={message.seq}
         aria-label={`${name} at ${clockTime(message.createdAt)}`}
+        // Focusable from the room settings' list of reports, which shows a reported message here.
+        tabIndex={-1}
       >
         {!own && !grouped && <Avatar name={name} id={message.userId} />}
         <div class="bubble-wrap">

@@ -8,13 +8,14 @@ import { useReadMarker } from "../room/use-read-marker";
 import { useRoom } from "../room/use-room";
 import { useScrollAnchor } from "../room/use-scroll-anchor";
 import { navigate } from "../router";
+import { canModerate } from "../state/moderation";
 import { isOnline, typingLine } from "../state/room";
 import { lastSeq } from "../state/timeline";
 import { Composer } from "./Composer";
-import { ConfirmDialog } from "./ConfirmDialog";
 import { MemberPanel } from "./MemberPanel";
 import { MessageList } from "./MessageList";
 import { PeerPanel } from "./PeerPanel";
+import { type RoomDialog, RoomDialogs } from "./RoomDialogs";
 import { RoomHeader } from "./RoomHeader";
 import { Sentence } from "./Sentence";
 import { showError } from "./Toasts";
@@ -26,12 +27,14 @@ export function RoomView(props: {
   roomId: string;
   session: Session;
   onRead: (roomId: string, seq: number) => void;
+  /** How many reports of this room's messages arrived live (the settings' list follows them). */
+  reportCount: number;
 }) {
   const me = props.session.user.id;
   const open = useRoom(props.roomId, me);
   const { state } = open;
   const [editing, setEditing] = useState<Message | null>(null);
-  const [deleting, setDeleting] = useState<Message | null>(null);
+  const [dialog, setDialog] = useState<RoomDialog | null>(null);
   const [panelShown, setPanelShown] = useState(false);
   const anchor = useScrollAnchor(state.timeline);
   const older = useOlderHistory({
@@ -68,6 +71,7 @@ export function RoomView(props: {
   const direct = room?.kind === "direct";
   const peer = direct ? room?.members.find((member) => member.userId !== me) : undefined;
   const { title, heading } = roomTitle(room, peer);
+  const moderator = canModerate(room);
 
   return (
     <section class="room" aria-label={title} data-connection={state.connection}>
@@ -79,6 +83,7 @@ export function RoomView(props: {
         connection={state.connection}
         panelShown={panelShown}
         onTogglePanel={() => setPanelShown((shown) => !shown)}
+        onOpenSettings={moderator ? () => setDialog({ kind: "settings" }) : undefined}
       />
       <div class="room-body">
         <section
@@ -104,7 +109,8 @@ export function RoomView(props: {
             direct={direct}
             canModerate={room?.role === "owner" || room?.role === "admin"}
             onEdit={setEditing}
-            onDelete={setDeleting}
+            onDelete={(message) => setDialog({ kind: "delete", message })}
+            onReport={(message) => setDialog({ kind: "report", message })}
             onRetry={actions.retry}
             onDiscard={actions.discard}
           />
@@ -147,19 +153,19 @@ export function RoomView(props: {
         onCancelEdit={() => setEditing(null)}
         onTyping={(typing) => open.socket.send({ type: "typing", typing })}
       />
-      {deleting && (
-        <ConfirmDialog
-          title="Delete message"
-          message="Delete this message for everyone? This cannot be undone."
-          confirm="Delete"
-          onCancel={() => setDeleting(null)}
-          onConfirm={() => {
-            setDeleting(null);
-            // The message's own actions go with it: the composer is where the focus can go on.
-            void actions.remove(deleting).then(() => document.getElementById("composer-input")?.focus());
-          }}
-        />
-      )}
+      <RoomDialogs
+        dialog={dialog}
+        roomId={props.roomId}
+        state={state}
+        moderator={moderator}
+        reportCount={props.reportCount}
+        // The message's own actions go with it: the composer is where the focus can go on.
+        onDelete={(message) =>
+          void actions.remove(message).then(() => document.getElementById("composer-input")?.focus())
+        }
+        onShowMessage={anchor.showMessage}
+        onClose={() => setDialog(null)}
+      />
     </section>
   );
 }
