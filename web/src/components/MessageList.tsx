@@ -1,5 +1,5 @@
 import type { Member, Message, Receipt } from "../api/types";
-import { clockTime, dayLabel, sameDay } from "../format";
+import { asSentence, clockTime, dayLabel, readableTimes, sameDay } from "../format";
 import type { PendingSend } from "../state/timeline";
 import { ActionMenu, type MenuAction } from "./ActionMenu";
 import { Avatar } from "./Avatar";
@@ -48,6 +48,11 @@ function actionsFor(message: Message, own: boolean, props: Props): MenuAction[] 
   if (own) return [{ label: "Edit", run: () => props.onEdit(message) }, remove];
   const report = { label: "Report…", run: () => props.onReport(message) };
   return [...(props.direct ? [] : [report]), ...(props.canModerate ? [remove] : [])];
+}
+
+/** Why a send was refused, as a sentence: "Not sent: You are muted in this room until 14:05." */
+function notSent(send: PendingSend): string {
+  return send.error ? `Not sent: ${asSentence(readableTimes(send.error))}` : "Not sent.";
 }
 
 export function MessageList(props: Props) {
@@ -121,7 +126,7 @@ export function MessageList(props: Props) {
             <div class="receipt">Sending…</div>
           ) : (
             <div class="receipt failed" role="alert">
-              Not sent{send.error ? `: ${send.error}` : ""}.{" "}
+              {notSent(send)}{" "}
               <button type="button" class="link-button" onClick={() => props.onRetry(send)}>
                 Retry
               </button>{" "}
