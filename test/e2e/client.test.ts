@@ -199,7 +199,7 @@ describe("the web client", () => {
     await mia.getByRole("status").filter({ hasText: "ned is typing…" }).waitFor();
     socket.ws.close();
 
-    // Ned's message: as the owner, Mia may delete it (not edit it), from its actions menu.
+    // Ned's message: as the owner, Mia may delete it (not edit it) or report it, from its actions menu.
     await call(server, "POST", `/api/rooms/${roomId}/messages`, {
       token: ned.token,
       body: { body: "off topic" },
@@ -208,7 +208,10 @@ describe("the web client", () => {
       .locator(".message", { hasText: "off topic" })
       .getByRole("button", { name: "Message actions" })
       .click();
-    expect(await mia.getByRole("menu").getByRole("menuitem").allTextContents()).toEqual(["Delete"]);
+    expect(await mia.getByRole("menu").getByRole("menuitem").allTextContents()).toEqual([
+      "Report…",
+      "Delete",
+    ]);
     await mia.getByRole("menuitem", { name: "Delete" }).click();
     await mia
       .getByRole("alertdialog", { name: "Delete message" })
