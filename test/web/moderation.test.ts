@@ -74,6 +74,8 @@ describe("the audit log in sentences", () => {
     expect(said({ action: "member_muted", details: { until: NOW + 600_000 } })).toBe(
       "Ann muted Ben for 10 minutes",
     );
+    const inAnHour = new Date(NOW + 3_600_000).toISOString();
+    expect(said({ action: "member_muted", details: { until: inAnHour } })).toBe("Ann muted Ben for 1 hour");
     expect(said({ action: "member_unbanned" })).toBe("Ann lifted the ban on Ben");
     expect(said({ action: "member_unmuted" })).toBe("Ann ended the mute of Ben");
     expect(said({ action: "member_removed" })).toBe("Ann removed Ben from the room");

@@ -49,11 +49,15 @@ export const MUTE_LENGTHS: Length[] = [
   { label: "1 day", minutes: 1440 },
 ];
 
-/** "for 1 day" from an entry's time and the end its details give (ms since the epoch), or "". */
+/**
+ * "for 1 day" from an entry's time and the end its details give, or "". The server writes that end
+ * in milliseconds since the epoch, where the rest of the API uses ISO times; both are read, so a
+ * server that moves to ISO (as API.md's conventions would have it) keeps working here.
+ */
 function lengthOf(entry: AuditEntry): string {
   const until = entry.details?.until;
-  if (typeof until !== "number") return "";
-  const minutes = Math.round((until - Date.parse(entry.at)) / 60_000);
+  const end = typeof until === "number" ? until : typeof until === "string" ? Date.parse(until) : Number.NaN;
+  const minutes = Math.round((end - Date.parse(entry.at)) / 60_000);
   return minutes > 0 ? ` for ${durationLabel(minutes)}` : "";
 }
 
