@@ -205,6 +205,7 @@ export async function runBroadcast(
   };
 }
 
+const median = (values: number[]) => percentile([...values].sort((x, y) => x - y), 50);
 const mb = (bytes: number) => (bytes > 0 ? Math.round(bytes / 1024 / 1024) : null);
 
 /** Sends `total` messages through `urls` sockets, each with up to `window` unconfirmed at a time. */
@@ -340,7 +341,7 @@ export async function runHistory(
     newestPageMaxMs: round(percentile(newest, 100)),
     middlePageP50Ms: round(percentile(middleTimes, 50)),
     middlePageMaxMs: round(percentile(middleTimes, 100)),
-    roomCallP50Ms: roomCalls.length > 0 ? round(percentile(roomCalls.sort((x, y) => x - y), 50)) : null,
+    roomCallP50Ms: roomCalls.length > 0 ? round(median(roomCalls)) : null,
     d1QueriesPerRead: d1 ? ratio(d1.total, reads) : null,
     ...sampler.stop(),
   };
