@@ -205,7 +205,11 @@ export async function runBroadcast(
   };
 }
 
-const median = (values: number[]) => percentile([...values].sort((x, y) => x - y), 50);
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((x, y) => x - y),
+    50,
+  );
 const mb = (bytes: number) => (bytes > 0 ? Math.round(bytes / 1024 / 1024) : null);
 
 /** Sends `total` messages through `urls` sockets, each with up to `window` unconfirmed at a time. */
