@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState } from "preact/hooks";
-import { answer } from "./api/answers";
-import { api } from "./api/client";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { answer, done } from "./api/answers";
+import { api, roomParam } from "./api/client";
 import { currentSession, onSessionChange, type Session, signOut } from "./api/session";
 import type { ChannelFrame, RoomSummary } from "./api/types";
 import { AuthScreen } from "./components/AuthScreen";
@@ -9,9 +9,18 @@ import { RoomView } from "./components/RoomView";
 import { type DialogName, Sidebar } from "./components/Sidebar";
 import { showError, Toasts } from "./components/Toasts";
 import { ONE_PANE, useMediaQuery } from "./layout";
+import { titleUnread } from "./notify/notices";
+import { askPermission, notificationPermission, onNotificationOpensRoom } from "./notify/system";
+import { useNotices } from "./notify/use-notices";
 import { type ConnectionState, openLiveSocket } from "./realtime/live-socket";
-import { useRoomRoute } from "./router";
-import { applyRoomFrame, markRoomRead, sortByActivity } from "./state/room-list";
+import { navigate, useRoomRoute } from "./router";
+import {
+  applyRoomFrame,
+  countMention,
+  markRoomRead,
+  setNotifyLevel,
+  sortByActivity,
+} from "./state/room-list";
 
 export function App() {
   const [session, setSession] = useState<Session | null>(currentSession());
@@ -25,7 +34,12 @@ function Chat({ session }: { session: Session }) {
   const [rooms, setRooms] = useState<RoomSummary[] | null>(null);
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [dialog, setDialog] = useState<DialogName | null>(null);
+  const [permission, setPermission] = useState(notificationPermission);
   const userId = session.user.id;
+  const notices = useNotices(userId, roomId);
+  // The channel's callbacks outlive renders: they read the room list and open room as of now.
+  const current = useRef({ rooms, roomId, notices });
+  current.current = { rooms, roomId, notices };
   // On a phone with no room open, the room list is the whole page: then it is the main landmark,
   // with the page's heading, instead of a navigation beside a hidden welcome.
   const listIsThePage = useMediaQuery(ONE_PANE) && !roomId;
@@ -37,7 +51,16 @@ function Chat({ session }: { session: Session }) {
         .catch((error) => showError("Could not load your rooms", error));
     const channel = openLiveSocket<ChannelFrame>({
       path: () => "/ws",
-      onFrame: (frame) => setRooms((current) => (current ? applyRoomFrame(current, frame) : current)),
+      onFrame: (frame) => {
+        const now = current.current;
+        now.notices(frame, now.rooms ?? []);
+        setRooms((list) => {
+          if (!list) return list;
+          return frame.type === "mention"
+            ? countMention(list, frame.roomId, now.roomId)
+            : applyRoomFrame(list, frame);
+        });
+      },
       onState: (state) => {
         setConnection(state);
         // Whatever changed while we were away is in a fresh list.
@@ -47,17 +70,23 @@ function Chat({ session }: { session: Session }) {
     return () => channel.close();
   }, [userId]);
 
+  useEffect(() => onNotificationOpensRoom((id) => navigate(`/rooms/${encodeURIComponent(id)}`)), []);
+
   useEffect(() => {
-    document.title = (() => {
-      const unread = rooms?.reduce((sum, room) => sum + room.unreadCount, 0) ?? 0;
-      return unread > 0 ? `(${unread}) Hubbub` : "Hubbub";
-    })();
+    const unread = titleUnread(rooms ?? []);
+    document.title = unread > 0 ? `(${unread}) Hubbub` : "Hubbub";
   }, [rooms]);
 
   const onRead = useCallback(
     (id: string, seq: number) => setRooms((current) => (current ? markRoomRead(current, id, seq) : current)),
     [],
   );
+
+  const onNotify = useCallback((id: string, level: RoomSummary["notify"]) => {
+    done(api.rooms[":roomId"].notifications.$put({ param: roomParam(id), json: { level } }))
+      .then(() => setRooms((list) => (list ? setNotifyLevel(list, id, level) : list)))
+      .catch((error) => showError("Could not change the notifications", error));
+  }, []);
 
   const sidebar = (
     <Sidebar
@@ -68,6 +97,8 @@ function Chat({ session }: { session: Session }) {
       isThePage={listIsThePage}
       onOpen={setDialog}
       onSignOut={() => void signOut()}
+      notifications={permission}
+      onAskNotifications={() => void askPermission().then(setPermission)}
     />
   );
 
@@ -80,7 +111,14 @@ function Chat({ session }: { session: Session }) {
           {sidebar}
           <main class="main">
             {roomId ? (
-              <RoomView key={roomId} roomId={roomId} session={session} onRead={onRead} />
+              <RoomView
+                key={roomId}
+                roomId={roomId}
+                session={session}
+                summary={rooms?.find((room) => room.id === roomId)}
+                onRead={onRead}
+                onNotify={onNotify}
+              />
             ) : (
               <section class="room empty-state">
                 <h1>Welcome, {session.user.displayName}</h1>

@@ -10,6 +10,16 @@ export function relativeTime(iso: string, now = Date.now()): string {
   return new Date(then).toLocaleDateString(undefined, { day: "numeric", month: "short" });
 }
 
+/** "just now", "2 min ago", "3 h ago", "yesterday", "on 12 Nov": when something last happened. */
+export function timeAgo(iso: string, now = Date.now()): string {
+  const seconds = Math.max(0, (now - Date.parse(iso)) / 1000);
+  if (seconds < 60) return "just now";
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
+  if (seconds < 2 * 86_400) return "yesterday";
+  return `on ${new Date(iso).toLocaleDateString(undefined, { day: "numeric", month: "short" })}`;
+}
+
 export function dayLabel(iso: string, now = new Date()): string {
   const day = new Date(iso);
   const startOf = (date: Date) => new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();

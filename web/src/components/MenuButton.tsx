@@ -1,14 +1,22 @@
+import type { ComponentChildren } from "preact";
 import { useId, useLayoutEffect, useRef, useState } from "preact/hooks";
 
-// What you can do to one message (edit and delete your own; delete anyone's as an owner or admin),
-// behind one labelled button per message, so that keyboards and screen readers reach it as easily
-// as a mouse: a menu button (WAI-ARIA APG "menu button"). Enter, Space or ↓ open it on the first
-// item, ↑ on the last; ↑ ↓ Home End move; Escape closes it and gives the focus back to the button;
-// Tab or a click elsewhere closes it.
+// A labelled button that opens a short menu (WAI-ARIA APG "menu button"), so that keyboards and
+// screen readers reach what a mouse reaches: a message's actions, a room's notification level.
+// Enter, Space or ↓ open it on the first item, ↑ on the last; ↑ ↓ Home End move; Escape closes it
+// and gives the focus back to the button; Tab or a click elsewhere closes it. An item with
+// `checked` is one of a set of choices (menuitemradio).
 
-export type MessageAction = { label: string; run: () => void };
+export type MenuItem = { label: string; run: () => void; checked?: boolean };
 
-export function MessageActions(props: { actions: MessageAction[] }) {
+export function MenuButton(props: {
+  label: string;
+  items: MenuItem[];
+  children: ComponentChildren;
+  /** The class of the button; the menu opens towards the start or the end of the line. */
+  class?: string;
+  align?: "start" | "end";
+}) {
   const [open, setOpen] = useState<"first" | "last" | null>(null);
   const [above, setAbove] = useState(true);
   const trigger = useRef<HTMLButtonElement>(null);
@@ -51,7 +59,7 @@ export function MessageActions(props: { actions: MessageAction[] }) {
 
   return (
     <div
-      class="message-actions"
+      class={`menu-anchor${props.align === "end" ? " align-end" : ""}`}
       onFocusOut={(event) => {
         const next = event.relatedTarget;
         if (open && !(next instanceof Node && event.currentTarget.contains(next))) setOpen(null);
@@ -60,8 +68,8 @@ export function MessageActions(props: { actions: MessageAction[] }) {
       <button
         ref={trigger}
         type="button"
-        class="actions-button"
-        aria-label="Message actions"
+        class={props.class ?? "actions-button"}
+        aria-label={props.label}
         aria-haspopup="menu"
         aria-expanded={open !== null}
         aria-controls={open ? menuId : undefined}
@@ -73,31 +81,39 @@ export function MessageActions(props: { actions: MessageAction[] }) {
           }
         }}
       >
-        <span aria-hidden="true">⋯</span>
+        {props.children}
       </button>
       {open && (
         <div
           ref={menu}
           id={menuId}
           role="menu"
-          aria-label="Message actions"
+          aria-label={props.label}
           class={above ? "menu above" : "menu below"}
           onKeyDown={onMenuKey}
         >
-          {props.actions.map((action) => (
-            <button
-              key={action.label}
-              type="button"
-              role="menuitem"
-              tabIndex={-1}
-              onClick={() => {
-                close(true);
-                action.run();
-              }}
-            >
-              {action.label}
-            </button>
-          ))}
+          {props.items.map((item) => {
+            const run = () => {
+              close(true);
+              item.run();
+            };
+            return item.checked === undefined ? (
+              <button key={item.label} type="button" role="menuitem" tabIndex={-1} onClick={run}>
+                {item.label}
+              </button>
+            ) : (
+              <button
+                key={item.label}
+                type="button"
+                role="menuitemradio"
+                aria-checked={item.checked}
+                tabIndex={-1}
+                onClick={run}
+              >
+                {item.label}
+              </button>
+            );
+          })}
         </div>
       )}
     </div>
@@ -105,5 +121,5 @@ export function MessageActions(props: { actions: MessageAction[] }) {
 }
 
 function menuItems(menu: HTMLElement | null): HTMLElement[] {
-  return menu ? [...menu.querySelectorAll<HTMLElement>('[role="menuitem"]')] : [];
+  return menu ? [...menu.querySelectorAll<HTMLElement>('[role^="menuitem"]')] : [];
 }
