@@ -106,7 +106,7 @@ export function MessageItem(props: {
         {message.pinnedAt && !deleted && (
           <p class="pinned-marker">
             <span aria-hidden="true">📌</span> Pinned
-            {message.pinnedBy ? ` by ${ctx.nameOf(message.pinnedBy)}` : ""}
+            {message.pinnedBy ? ` by ${message.pinnedBy === ctx.me ? "You" : ctx.nameOf(message.pinnedBy)}` : ""}
           </p>
         )}
         <Reactions message={message} ctx={ctx} />

@@ -48,9 +48,11 @@ export async function clearRoomNotifications(roomId: string): Promise<void> {
   for (const notification of shown) notification.close();
 }
 
+/** The app's worker once it is active (it installs in the background on the first visit). */
 async function workerRegistration(): Promise<ServiceWorkerRegistration | null> {
   if (!("serviceWorker" in navigator)) return null;
-  return (await navigator.serviceWorker.getRegistration()) ?? null;
+  const registration = await navigator.serviceWorker.getRegistration();
+  return registration ? navigator.serviceWorker.ready : null;
 }
 
 const openRoomListeners = new Set<(roomId: string) => void>();
