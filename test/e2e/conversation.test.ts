@@ -66,7 +66,13 @@ async function person(prefix: string, viewport = { width: 1200, height: 780 }): 
   await page.getByRole("button", { name: "Create account" }).last().click();
   await page.getByText(`Welcome, ${username}`).waitFor();
   const session = async () =>
-    page.evaluate(() => JSON.parse(localStorage.getItem("hubbub.session") ?? "{}") as { accessToken: string; user: { id: string } });
+    page.evaluate(
+      () =>
+        JSON.parse(localStorage.getItem("hubbub.session") ?? "{}") as {
+          accessToken: string;
+          user: { id: string };
+        },
+    );
   const { user } = await session();
   return { page, context, id: user.id, token: async () => (await session()).accessToken };
 }
@@ -75,12 +81,16 @@ const composer = (page: Page) => page.getByRole("combobox", { name: /^Message / 
 const live = (page: Page) => page.locator('.room[data-connection="live"]').waitFor();
 /** A message in the main timeline by its own text (not by a quote of it). */
 const message = (page: Page, text: string) =>
-  page.locator(".timeline .message:not(.pending)").filter({ has: page.locator(".bubble", { hasText: text }) });
+  page
+    .locator(".timeline .message:not(.pending)")
+    .filter({ has: page.locator(".bubble", { hasText: text }) });
 
 async function send(page: Page, text: string): Promise<void> {
   await composer(page).fill(text);
   await composer(page).press("Enter");
-  await message(page, text.split("\n")[0] ?? text).last().waitFor();
+  await message(page, text.split("\n")[0] ?? text)
+    .last()
+    .waitFor();
 }
 
 /** A public room that `owner` creates in their browser and everyone else joins; all have it open. */
@@ -92,7 +102,9 @@ async function roomOf(owner: Person, others: Person[], name: string): Promise<st
   await live(owner.page);
   const roomId = new URL(owner.page.url()).pathname.split("/").at(-1) ?? "";
   for (const other of others) {
-    expect((await call(server, "POST", `/api/rooms/${roomId}/join`, { token: await other.token() })).status).toBe(200);
+    expect(
+      (await call(server, "POST", `/api/rooms/${roomId}/join`, { token: await other.token() })).status,
+    ).toBe(200);
     await other.page.getByRole("link", { name: `# ${name}` }).click();
     await live(other.page);
   }
@@ -111,7 +123,9 @@ describe("conversations in the web client", () => {
     await send(ann.page, "lunch at noon?");
 
     // Ben reacts from the message's menu, finding the emoji by name in the picker.
-    await (await openActions(ben.page, "lunch at noon?")).getByRole("menuitem", { name: "Add reaction" }).click();
+    await (await openActions(ben.page, "lunch at noon?"))
+      .getByRole("menuitem", { name: "Add reaction" })
+      .click();
     const picker = ben.page.getByRole("dialog", { name: "Choose a reaction" });
     await picker.getByRole("option", { name: "grinning face", exact: true }).waitFor();
     await ben.page.screenshot({ path: screenshotPath("conversation-emoji-picker.png") });
@@ -136,12 +150,17 @@ describe("conversations in the web client", () => {
     const add = message(ben.page, "lunch at noon?").getByRole("button", { name: "Add reaction" });
     await add.focus();
     await ben.page.keyboard.press("Enter");
-    await picker.getByRole("group", { name: "Recently used" }).getByRole("option", { name: "thumbs up" }).waitFor();
+    await picker
+      .getByRole("group", { name: "Recently used" })
+      .getByRole("option", { name: "thumbs up" })
+      .waitFor();
     await ben.page.keyboard.type("party popper");
     await picker.getByRole("option", { name: "party popper" }).waitFor();
     await ben.page.keyboard.press("Enter");
     await message(ann.page, "lunch at noon?").getByRole("button", { name: "🎉 1" }).waitFor();
-    await expect.poll(() => ben.page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Add reaction");
+    await expect
+      .poll(() => ben.page.evaluate(() => document.activeElement?.getAttribute("aria-label")))
+      .toBe("Add reaction");
 
     // Taking one back: Ann presses hers again; Ben sees one left.
     await annNow.click();
@@ -153,7 +172,9 @@ describe("conversations in the web client", () => {
     await roomOf(ann, [ben], "plans");
     await send(ann.page, "Plan for Friday");
 
-    await (await openActions(ben.page, "Plan for Friday")).getByRole("menuitem", { name: "Reply in thread" }).click();
+    await (await openActions(ben.page, "Plan for Friday"))
+      .getByRole("menuitem", { name: "Reply in thread" })
+      .click();
     const benThread = ben.page.getByRole("complementary", { name: "Thread" });
     await benThread.getByText("No replies yet").waitFor();
     await benThread.getByRole("combobox", { name: "Reply in thread" }).fill("I can bring snacks");
@@ -161,7 +182,9 @@ describe("conversations in the web client", () => {
     await benThread.locator(".message:not(.pending)", { hasText: "I can bring snacks" }).waitFor();
 
     // Ann's root shows the counter, new for her (her thread), and the reply is not in her timeline.
-    const summary = message(ann.page, "Plan for Friday").getByRole("button", { name: /^1 reply, last just now, new replies/ });
+    const summary = message(ann.page, "Plan for Friday").getByRole("button", {
+      name: /^1 reply, last just now, new replies/,
+    });
     await summary.waitFor();
     expect(await message(ann.page, "I can bring snacks").count()).toBe(0);
     await ann.page.screenshot({ path: screenshotPath("conversation-thread-counter.png") });
@@ -170,11 +193,15 @@ describe("conversations in the web client", () => {
     await summary.click();
     const annThread = ann.page.getByRole("complementary", { name: "Thread" });
     await annThread.locator(".message", { hasText: "I can bring snacks" }).waitFor();
-    await message(ann.page, "Plan for Friday").getByRole("button", { name: /^1 reply, last just now\. Open/ }).waitFor();
+    await message(ann.page, "Plan for Friday")
+      .getByRole("button", { name: /^1 reply, last just now\. Open/ })
+      .waitFor();
     await benThread.getByRole("combobox", { name: "Reply in thread" }).fill("and a frisbee");
     await benThread.getByRole("combobox", { name: "Reply in thread" }).press("Enter");
     await annThread.locator(".message", { hasText: "and a frisbee" }).waitFor();
-    await message(ann.page, "Plan for Friday").getByRole("button", { name: /^2 replies/ }).waitFor();
+    await message(ann.page, "Plan for Friday")
+      .getByRole("button", { name: /^2 replies/ })
+      .waitFor();
     await ann.page.screenshot({ path: screenshotPath("conversation-thread-panel.png") });
 
     // On a phone the thread is a screen of its own, with its own way back.
@@ -194,7 +221,10 @@ describe("conversations in the web client", () => {
     const tokens = [await ann.token(), await ben.token()];
     for (let index = 0; index < 60; index++) {
       const token = tokens[index % 2];
-      const sent = await call(server, "POST", `/api/rooms/${roomId}/messages`, { token, body: { body: `filler ${index}` } });
+      const sent = await call(server, "POST", `/api/rooms/${roomId}/messages`, {
+        token,
+        body: { body: `filler ${index}` },
+      });
       expect(sent.status).toBe(201);
     }
     const quoting = await call(server, "POST", `/api/rooms/${roomId}/messages`, {
@@ -212,14 +242,18 @@ describe("conversations in the web client", () => {
     const found = message(ann.page, "the original question");
     await found.waitFor();
     // It is scrolled into view and focused (and highlighted for a moment).
-    await expect.poll(() => ann.page.evaluate(() => document.activeElement?.getAttribute("data-seq"))).toBe(original);
+    await expect
+      .poll(() => ann.page.evaluate(() => document.activeElement?.getAttribute("data-seq")))
+      .toBe(original);
     await expect.poll(() => found.isVisible()).toBe(true);
     await ann.page.screenshot({ path: screenshotPath("conversation-jump-to-quote.png") });
 
     // Back to the newest messages, then a quote reply of her own from the menu.
     await ann.page.getByRole("button", { name: /Jump to the newest messages/ }).click();
     await reply.waitFor();
-    await (await openActions(ann.page, "answering that, finally")).getByRole("menuitem", { name: "Reply" }).click();
+    await (await openActions(ann.page, "answering that, finally"))
+      .getByRole("menuitem", { name: "Reply" })
+      .click();
     await ann.page.getByText(/^Replying to/).waitFor();
     await send(ann.page, "glad we settled it");
     const benSees = message(ben.page, "glad we settled it");
@@ -254,7 +288,9 @@ describe("conversations in the web client", () => {
     await expect.poll(() => composer(ann.page).inputValue()).toBe(`look @${benName} `);
     await composer(ann.page).pressSequentially("at this");
     await composer(ann.page).press("Enter");
-    await message(ann.page, "at this").locator(".mention", { hasText: `@${benName}` }).waitFor();
+    await message(ann.page, "at this")
+      .locator(".mention", { hasText: `@${benName}` })
+      .waitFor();
 
     // Ben: an "@" badge on the room, and one system notification for it.
     const benRoom = ben.page.getByRole("link", { name: /# mentions/ });
@@ -262,20 +298,34 @@ describe("conversations in the web client", () => {
     const notifications = () =>
       ben.page.evaluate(async () => {
         const registration = await navigator.serviceWorker.ready;
-        return (await registration.getNotifications()).map((each) => ({ title: each.title, body: each.body, tag: each.tag }));
+        return (await registration.getNotifications()).map((each) => ({
+          title: each.title,
+          body: each.body,
+          tag: each.tag,
+        }));
       });
-    await expect
-      .poll(notifications, { timeout: 15_000 })
-      .toEqual([{ title: `ann${people - 1} mentioned you in # mentions`, body: `ann${people - 1}: look @${benName} at this`, tag: `room-${roomId}` }]);
+    await expect.poll(notifications, { timeout: 15_000 }).toEqual([
+      {
+        title: `ann${people - 1} mentioned you in # mentions`,
+        body: `ann${people - 1}: look @${benName} at this`,
+        tag: `room-${roomId}`,
+      },
+    ]);
     await ben.page.screenshot({ path: screenshotPath("room-list-mention-badge.png") });
 
     // In the muted room even a mention stays silent: a quiet badge, no notification, not in the title.
     await ann.page.getByRole("link", { name: /# quiet/ }).click();
     await live(ann.page);
     await send(ann.page, `@${benName} psst`);
-    await ben.page.getByRole("link", { name: /# quiet/ }).locator(".badge.quiet", { hasText: "1" }).waitFor();
+    await ben.page
+      .getByRole("link", { name: /# quiet/ })
+      .locator(".badge.quiet", { hasText: "1" })
+      .waitFor();
     await send(ann.page, "one more in quiet");
-    await ben.page.getByRole("link", { name: /# quiet/ }).locator(".badge.quiet", { hasText: "2" }).waitFor();
+    await ben.page
+      .getByRole("link", { name: /# quiet/ })
+      .locator(".badge.quiet", { hasText: "2" })
+      .waitFor();
     expect((await notifications()).filter((each) => each.tag === `room-${mutedId}`)).toEqual([]);
     await expect.poll(() => ben.page.title()).toBe("(1) Hubbub");
 
@@ -283,8 +333,11 @@ describe("conversations in the web client", () => {
     const [worker] = ben.context.serviceWorkers();
     expect(worker).toBeDefined();
     await worker?.evaluate(async (room) => {
-      const scope = self as unknown as { clients: { matchAll: (options: object) => Promise<{ postMessage: (data: unknown) => void }[]> } };
-      for (const client of await scope.clients.matchAll({ type: "window" })) client.postMessage({ openRoom: room });
+      const scope = self as unknown as {
+        clients: { matchAll: (options: object) => Promise<{ postMessage: (data: unknown) => void }[]> };
+      };
+      for (const client of await scope.clients.matchAll({ type: "window" }))
+        client.postMessage({ openRoom: room });
     }, roomId);
     await ben.page.waitForURL(`**/rooms/${roomId}`);
     await live(ben.page);
@@ -324,9 +377,16 @@ describe("conversations in the web client", () => {
 
     await (await openActions(ann.page, "The wifi password")).getByRole("menuitem", { name: "Pin" }).click();
     await message(ann.page, "The wifi password").getByText("Pinned by You").waitFor();
-    await message(ben.page, "The wifi password").getByText(/Pinned by ann\d+/).waitFor();
+    await message(ben.page, "The wifi password")
+      .getByText(/Pinned by ann\d+/)
+      .waitFor();
     const benMenu = await openActions(ben.page, "The wifi password");
-    expect(await benMenu.getByRole("menuitem").allTextContents()).toEqual(["Add reaction", "Reply", "Reply in thread"]);
+    expect(await benMenu.getByRole("menuitem").allTextContents()).toEqual([
+      "Add reaction",
+      "Reply",
+      "Reply in thread",
+      "Report…",
+    ]);
     await ben.page.keyboard.press("Escape");
 
     await ben.page.getByRole("button", { name: "Pinned messages" }).click();
@@ -368,7 +428,9 @@ describe("conversations in the web client", () => {
     await roomOf(ann, [], "drafts");
     await send(ann.page, "root for a thread");
     await composer(ann.page).fill("half a thought");
-    await (await openActions(ann.page, "root for a thread")).getByRole("menuitem", { name: "Reply in thread" }).click();
+    await (await openActions(ann.page, "root for a thread"))
+      .getByRole("menuitem", { name: "Reply in thread" })
+      .click();
     const threadBox = ann.page.getByRole("combobox", { name: "Reply in thread" });
     await threadBox.fill("a thread draft");
 
@@ -379,7 +441,9 @@ describe("conversations in the web client", () => {
     await expect.poll(() => composer(ann.page).inputValue()).toBe("half a thought");
     await ann.page.reload();
     await expect.poll(() => composer(ann.page).inputValue()).toBe("half a thought");
-    await (await openActions(ann.page, "root for a thread")).getByRole("menuitem", { name: "Reply in thread" }).click();
+    await (await openActions(ann.page, "root for a thread"))
+      .getByRole("menuitem", { name: "Reply in thread" })
+      .click();
     await expect.poll(() => threadBox.inputValue()).toBe("a thread draft");
 
     await composer(ann.page).press("Enter");

@@ -17,7 +17,11 @@ const groups = unpackEmojiGroups(
       { name: "People & Body", emojis: [{ emoji: "👍", name: "thumbs up", slug: "thumbs_up" }] },
       { name: "Activities", emojis: [{ emoji: "🎉", name: "party popper", slug: "party_popper" }] },
     ],
-    { "👍": ["thumbs_up", "yes", "like", "approve"], "🎉": ["party_popper", "celebrate", "tada"], "😀": ["smile", "happy"] },
+    {
+      "👍": ["thumbs_up", "yes", "like", "approve"],
+      "🎉": ["party_popper", "celebrate", "tada"],
+      "😀": ["smile", "happy"],
+    },
   ),
 );
 

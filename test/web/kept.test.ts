@@ -59,7 +59,8 @@ describe("threads seen and recent emoji", () => {
   it("puts the newest emoji first, once, and keeps a short list", () => {
     expect(withRecent(["👍", "🎉", "❤️"], "🎉")).toEqual(["🎉", "👍", "❤️"]);
     const storage = memory();
-    for (let code = 0; code < MOST_RECENT + 4; code++) rememberEmoji(storage, "me", String.fromCodePoint(0x1f600 + code));
+    for (let code = 0; code < MOST_RECENT + 4; code++)
+      rememberEmoji(storage, "me", String.fromCodePoint(0x1f600 + code));
     const recent = recentEmoji(storage, "me");
     expect(recent).toHaveLength(MOST_RECENT);
     expect(recent[0]).toBe(String.fromCodePoint(0x1f600 + MOST_RECENT + 3));

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { grouped, mentionNotice, messageNotice, type NoticeGroups, seen, titleUnread } from "../../web/src/notify/notices.ts";
+import {
+  grouped,
+  mentionNotice,
+  messageNotice,
+  type NoticeGroups,
+  seen,
+  titleUnread,
+} from "../../web/src/notify/notices.ts";
 import { countMention, markRoomRead, setNotifyLevel } from "../../web/src/state/room-list.ts";
 import type { Message } from "../../worker/protocol/messages.ts";
 import type { RoomSummary } from "../../worker/protocol/rooms.ts";
@@ -26,8 +33,11 @@ function room(id: string, overrides: Partial<RoomSummary> = {}): RoomSummary {
   };
 }
 
-const moved = (before: RoomSummary, seq: number, userId = "ann") =>
-  ({ ...before, unreadCount: 1, lastMessage: { seq, userId, body: `message ${seq}`, createdAt: "2026-12-01T12:01:00.000Z" } });
+const moved = (before: RoomSummary, seq: number, userId = "ann") => ({
+  ...before,
+  unreadCount: 1,
+  lastMessage: { seq, userId, body: `message ${seq}`, createdAt: "2026-12-01T12:01:00.000Z" },
+});
 
 const mention = (roomId: string, seq: number) => ({
   type: "mention" as const,
@@ -38,7 +48,11 @@ const mention = (roomId: string, seq: number) => ({
 describe("what notifies", () => {
   it("every new message of someone else in a room set to all, not our own or one already read", () => {
     const before = room("a");
-    expect(messageNotice(before, moved(before, 2), ME)).toMatchObject({ roomId: "a", seq: 2, mention: false });
+    expect(messageNotice(before, moved(before, 2), ME)).toMatchObject({
+      roomId: "a",
+      seq: 2,
+      mention: false,
+    });
     expect(messageNotice(before, moved(before, 2, ME), ME)).toBeNull();
     expect(messageNotice(before, { ...moved(before, 2), lastReadSeq: 2 }, ME)).toBeNull();
     // A room_updated that only moved a read marker is no news.
@@ -70,7 +84,9 @@ describe("what notifies", () => {
 
 describe("badges and the title", () => {
   it("leaves muted rooms out of the title's unread count", () => {
-    expect(titleUnread([room("a", { unreadCount: 2 }), room("b", { unreadCount: 5, notify: "none" })])).toBe(2);
+    expect(titleUnread([room("a", { unreadCount: 2 }), room("b", { unreadCount: 5, notify: "none" })])).toBe(
+      2,
+    );
   });
 
   it("counts a mention frame at once, except in the room being read, and clears it when read", () => {

@@ -48,8 +48,18 @@ const frame = (state: RoomState, type: "message" | "message_updated", body: Mess
   roomReducer(state, { type: "frame", frame: { type, message: body }, now: 0 });
 
 function openWithThread(): RoomState {
-  let state = roomReducer(initialRoomState(ME), { type: "opened", room, messages: [message(1), message(2)], hasOlder: false });
-  state = roomReducer(state, { type: "thread", root: message(1), messages: [message(3, { threadSeq: 1 })], hasOlder: false });
+  let state = roomReducer(initialRoomState(ME), {
+    type: "opened",
+    room,
+    messages: [message(1), message(2)],
+    hasOlder: false,
+  });
+  state = roomReducer(state, {
+    type: "thread",
+    root: message(1),
+    messages: [message(3, { threadSeq: 1 })],
+    hasOlder: false,
+  });
   return state;
 }
 
@@ -66,7 +76,9 @@ describe("threads on the client", () => {
 
   it("moves the root's counters in the timeline and in the open thread when the root is updated", () => {
     let state = openWithThread();
-    const counted = message(1, { thread: { replyCount: 2, lastReplyAt: "2026-12-01T12:05:00.000Z", participantIds: [ANN, ME] } });
+    const counted = message(1, {
+      thread: { replyCount: 2, lastReplyAt: "2026-12-01T12:05:00.000Z", participantIds: [ANN, ME] },
+    });
     state = frame(state, "message_updated", counted);
     expect(state.timeline.messages[0]?.thread?.replyCount).toBe(2);
     expect(state.threads.get(1)?.root?.thread?.replyCount).toBe(2);
@@ -84,7 +96,12 @@ describe("threads on the client", () => {
 
   it("pages older replies in before the ones held", () => {
     let state = openWithThread();
-    state = roomReducer(state, { type: "thread", root: message(1), messages: [message(7, { threadSeq: 1 })], hasOlder: true });
+    state = roomReducer(state, {
+      type: "thread",
+      root: message(1),
+      messages: [message(7, { threadSeq: 1 })],
+      hasOlder: true,
+    });
     state = roomReducer(state, {
       type: "thread_older",
       rootSeq: 1,
@@ -102,17 +119,34 @@ describe("threads on the client", () => {
     expect(isThreadUnread(root, ME, "2026-12-01T12:05:00.000Z")).toBe(true);
     expect(isThreadUnread(root, ME, "2026-12-01T12:10:00.000Z")).toBe(false);
     // Not yours to follow: someone else's thread you never replied in.
-    expect(isThreadUnread(message(1, { thread: { ...summary, participantIds: [ANN] } }), ME, undefined)).toBe(false);
+    expect(isThreadUnread(message(1, { thread: { ...summary, participantIds: [ANN] } }), ME, undefined)).toBe(
+      false,
+    );
     // Your own root: every reply is for you.
-    expect(isThreadUnread(message(1, { userId: ME, thread: { ...summary, participantIds: [ANN] } }), ME, undefined)).toBe(true);
+    expect(
+      isThreadUnread(
+        message(1, { userId: ME, thread: { ...summary, participantIds: [ANN] } }),
+        ME,
+        undefined,
+      ),
+    ).toBe(true);
   });
 });
 
 describe("jumping to an older message", () => {
-  const held = { ...emptyTimeline, messages: [message(90), message(91), message(92)], hasOlder: true, seenSeq: 92 };
+  const held = {
+    ...emptyTimeline,
+    messages: [message(90), message(91), message(92)],
+    hasOlder: true,
+    seenSeq: 92,
+  };
 
   it("shows the page around it and hides what lies past the gap until newer pages close it", () => {
-    let timeline = jumpedTo(held, { messages: [message(10), message(11), message(12)], hasMoreBefore: true, hasMoreAfter: true }, ME);
+    let timeline = jumpedTo(
+      held,
+      { messages: [message(10), message(11), message(12)], hasMoreBefore: true, hasMoreAfter: true },
+      ME,
+    );
     expect(timeline.gapAfter).toBe(12);
     expect(shownMessages(timeline).map((each) => each.seq)).toEqual([10, 11, 12]);
     // A live message meanwhile is kept, unseen, so closing the gap cannot lose it.
@@ -125,15 +159,29 @@ describe("jumping to an older message", () => {
   });
 
   it("opens no gap when the page reaches what is held", () => {
-    const timeline = jumpedTo(held, { messages: [message(88), message(89), message(90)], hasMoreBefore: true, hasMoreAfter: true }, ME);
+    const timeline = jumpedTo(
+      held,
+      { messages: [message(88), message(89), message(90)], hasMoreBefore: true, hasMoreAfter: true },
+      ME,
+    );
     expect(timeline.gapAfter).toBeNull();
     expect(timeline.messages.map((each) => each.seq)).toEqual([88, 89, 90, 91, 92]);
   });
 
   it("leaves an earlier jump behind when jumping again, and goes back to the newest on 'latest'", () => {
     let state: RoomState = { ...initialRoomState(ME), timeline: held };
-    state = roomReducer(state, { type: "around", messages: [message(40)], hasMoreBefore: true, hasMoreAfter: true });
-    state = roomReducer(state, { type: "around", messages: [message(20)], hasMoreBefore: true, hasMoreAfter: true });
+    state = roomReducer(state, {
+      type: "around",
+      messages: [message(40)],
+      hasMoreBefore: true,
+      hasMoreAfter: true,
+    });
+    state = roomReducer(state, {
+      type: "around",
+      messages: [message(20)],
+      hasMoreBefore: true,
+      hasMoreAfter: true,
+    });
     expect(state.timeline.messages.map((each) => each.seq)).toEqual([20, 90, 91, 92]);
     state = roomReducer(state, { type: "latest" });
     expect(shownMessages(state.timeline).map((each) => each.seq)).toEqual([90, 91, 92]);

@@ -17,7 +17,11 @@ async function withDemo(method: string, path: string, body?: unknown) {
     },
     { ...env, DEMO_USERS: "true" },
   );
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 async function seedAlice(): Promise<void> {

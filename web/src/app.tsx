@@ -7,7 +7,7 @@ import { AuthScreen } from "./components/AuthScreen";
 import { CreateRoomDialog, DirectDialog, DiscoverDialog, ProfileDialog } from "./components/Dialogs";
 import { RoomView } from "./components/RoomView";
 import { type DialogName, Sidebar } from "./components/Sidebar";
-import { showError, Toasts } from "./components/Toasts";
+import { showError, showNotice, Toasts } from "./components/Toasts";
 import { ONE_PANE, useMediaQuery } from "./layout";
 import { titleUnread } from "./notify/notices";
 import { askPermission, notificationPermission, onNotificationOpensRoom } from "./notify/system";
@@ -16,6 +16,7 @@ import { type ConnectionState, openLiveSocket } from "./realtime/live-socket";
 import { navigate, useRoomRoute } from "./router";
 import {
   applyRoomFrame,
+  channelNotice,
   countMention,
   markRoomRead,
   setNotifyLevel,
@@ -35,6 +36,8 @@ function Chat({ session }: { session: Session }) {
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [dialog, setDialog] = useState<DialogName | null>(null);
   const [permission, setPermission] = useState(notificationPermission);
+  // Reports that arrived live, by room: the open room's settings reload their list when it grows.
+  const [reports, setReports] = useState<Record<string, number>>({});
   const userId = session.user.id;
   const notices = useNotices(userId, roomId);
   // The channel's callbacks outlive renders: they read the room list and open room as of now.
@@ -60,6 +63,10 @@ function Chat({ session }: { session: Session }) {
             ? countMention(list, frame.roomId, now.roomId)
             : applyRoomFrame(list, frame);
         });
+        const notice = channelNotice(now.rooms ?? [], frame);
+        if (notice) showNotice(notice);
+        if (frame.type === "report")
+          setReports((counts) => ({ ...counts, [frame.roomId]: (counts[frame.roomId] ?? 0) + 1 }));
       },
       onState: (state) => {
         setConnection(state);
@@ -118,10 +125,13 @@ function Chat({ session }: { session: Session }) {
                 summary={rooms?.find((room) => room.id === roomId)}
                 onRead={onRead}
                 onNotify={onNotify}
+                reportCount={reports[roomId] ?? 0}
               />
             ) : (
               <section class="room empty-state">
-                <h1>Welcome, {session.user.displayName}</h1>
+                <h1>
+                  Welcome, <bdi>{session.user.displayName}</bdi>
+                </h1>
                 <p class="muted">Pick a room on the left, or start something new.</p>
                 <div class="actions">
                   <button type="button" class="primary" onClick={() => setDialog("direct")}>

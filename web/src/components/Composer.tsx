@@ -18,6 +18,8 @@ export type ComposerProps = {
   /** The textarea's id and its accessible name, e.g. "Message # general" or "Reply in thread". */
   inputId: string;
   label: string;
+  /** What the empty box shows, if not the label (a room's name wrapped in Unicode isolates). */
+  placeholder?: string;
   /** Where the draft is kept (state/drafts.ts draftPlace) and for whom. */
   draftPlace: string;
   me: string;
@@ -160,7 +162,7 @@ export function Composer(props: ComposerProps) {
           id={props.inputId}
           ref={input}
           rows={1}
-          placeholder={props.label}
+          placeholder={props.placeholder ?? props.label}
           value={text}
           role="combobox"
           aria-autocomplete="list"

@@ -2,8 +2,8 @@ import type { Message } from "../api/types";
 import { clockTime, timeAgo } from "../format";
 import { isThreadUnread } from "../state/threads";
 import { mentionKind } from "../text/mentions";
+import { ActionMenu, type MenuAction } from "./ActionMenu";
 import { Avatar } from "./Avatar";
-import { MenuButton, type MenuItem } from "./MenuButton";
 import type { MessageContext } from "./message-context";
 import { Reactions } from "./Reactions";
 import { RichText } from "./RichText";
@@ -16,10 +16,10 @@ export type ReceiptLabel = { ticks: "✓" | "✓✓"; text: string; read: boolea
 /** Where a message is shown: the main timeline, or a thread panel (its root, or a reply). */
 export type Placement = "timeline" | "thread-root" | "thread-reply";
 
-function actionsFor(message: Message, ctx: MessageContext, placement: Placement): MenuItem[] {
+function actionsFor(message: Message, ctx: MessageContext, placement: Placement): MenuAction[] {
   if (message.deletedAt !== null) return [];
   const own = message.userId === ctx.me;
-  const items: MenuItem[] = [
+  const items: MenuAction[] = [
     { label: "Add reaction", run: () => ctx.onPickReaction(message, activeElement()) },
   ];
   if (placement === "timeline") {
@@ -32,7 +32,10 @@ function actionsFor(message: Message, ctx: MessageContext, placement: Placement)
         ? { label: "Unpin", run: () => ctx.onPin(message, false) }
         : { label: "Pin", run: () => ctx.onPin(message, true) },
     );
+  // Report anyone else's to the room's owners and admins (not in a direct room, which has none:
+  // blocking is the answer there), who also delete anyone's.
   if (own) items.push({ label: "Edit", run: () => ctx.onEdit(message) });
+  if (!own && !ctx.direct) items.push({ label: "Report…", run: () => ctx.onReport(message) });
   if (own || ctx.canModerate) items.push({ label: "Delete", run: () => ctx.onDelete(message) });
   return items;
 }
@@ -98,15 +101,17 @@ export function MessageItem(props: {
             {message.editedAt && !deleted && <span class="edited"> (edited)</span>}
           </div>
           {actions.length > 0 && (
-            <MenuButton label="Message actions" items={actions} align={own ? "end" : "start"}>
+            <ActionMenu label="Message actions" actions={actions} align={own ? "end" : "start"}>
               <span aria-hidden="true">⋯</span>
-            </MenuButton>
+            </ActionMenu>
           )}
         </div>
         {message.pinnedAt && !deleted && (
           <p class="pinned-marker">
             <span aria-hidden="true">📌</span> Pinned
-            {message.pinnedBy ? ` by ${message.pinnedBy === ctx.me ? "You" : ctx.nameOf(message.pinnedBy)}` : ""}
+            {message.pinnedBy
+              ? ` by ${message.pinnedBy === ctx.me ? "You" : ctx.nameOf(message.pinnedBy)}`
+              : ""}
           </p>
         )}
         <Reactions message={message} ctx={ctx} />

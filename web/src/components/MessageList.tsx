@@ -1,5 +1,5 @@
 import type { Message, Receipt } from "../api/types";
-import { dayLabel, sameDay } from "../format";
+import { asSentence, dayLabel, readableTimes, sameDay } from "../format";
 import type { PendingSend } from "../state/timeline";
 import { MessageItem, type Placement, Quote, type ReceiptLabel } from "./MessageItem";
 import type { MessageContext } from "./message-context";
@@ -29,6 +29,11 @@ function receiptLabel(seq: number, props: Props): ReceiptLabel {
   return delivered
     ? { ticks: "✓✓", text: "Delivered", read: false }
     : { ticks: "✓", text: "Sent", read: false };
+}
+
+/** Why a send was refused, as a sentence: "Not sent: You are muted in this room until 14:05." */
+function notSent(send: PendingSend): string {
+  return send.error ? `Not sent: ${asSentence(readableTimes(send.error))}` : "Not sent.";
 }
 
 export function MessageList(props: Props) {
@@ -76,7 +81,7 @@ export function MessageList(props: Props) {
             <div class="receipt">Sending…</div>
           ) : (
             <div class="receipt failed" role="alert">
-              Not sent{send.error ? `: ${send.error}` : ""}.{" "}
+              {notSent(send)}{" "}
               <button type="button" class="link-button" onClick={() => props.onRetry(send)}>
                 Retry
               </button>{" "}

@@ -1,8 +1,9 @@
+import type { ComponentChildren } from "preact";
 import type { Member, RoomDetail, RoomSummary } from "../api/types";
 import type { ConnectionState } from "../realtime/live-socket";
 import { navigate } from "../router";
+import { ActionMenu } from "./ActionMenu";
 import { Avatar } from "./Avatar";
-import { MenuButton } from "./MenuButton";
 import { CONNECTION_LABELS } from "./Sidebar";
 
 export type NotifyLevel = RoomSummary["notify"];
@@ -19,11 +20,12 @@ const LEVELS: { level: NotifyLevel; label: string; short: string }[] = [
 // room, the other person and whether they are online), the socket's state when it is not live, and
 // compact buttons: what you are notified of here (all, mentions, nothing), the pinned messages,
 // and the side panel of who is in a room, or the other person's profile in a direct one (where
-// "Members (2)" would tell nothing). The title gets the rest of the width, so a phone shows the
-// room's name rather than wide buttons.
+// "Members (2)" would tell nothing), and for owners and admins one for the room's settings. The
+// title gets the rest of the width, so a phone shows the room's name rather than wide buttons.
 
 export function RoomHeader(props: {
-  title: string;
+  /** The room's name (or the other person's), its names in <bdi>. */
+  title: ComponentChildren;
   room: RoomDetail | null;
   peer: Member | undefined;
   peerOnline: boolean;
@@ -32,6 +34,8 @@ export function RoomHeader(props: {
   onTogglePanel: (panel: HeaderPanel) => void;
   notify: NotifyLevel;
   onNotify: (level: NotifyLevel) => void;
+  /** Owners and admins of a room (never a direct one) open its settings here. */
+  onOpenSettings?: () => void;
 }) {
   const { room, peer } = props;
   const direct = room?.kind === "direct";
@@ -45,7 +49,11 @@ export function RoomHeader(props: {
         {direct && peer ? (
           <p class="muted">{props.peerOnline ? "online" : "offline"}</p>
         ) : (
-          room?.topic && <p class="muted">{room.topic}</p>
+          room?.topic && (
+            <p class="muted">
+              <bdi>{room.topic}</bdi>
+            </p>
+          )
         )}
       </div>
       {props.connection !== "live" && (
@@ -54,11 +62,11 @@ export function RoomHeader(props: {
         </span>
       )}
       {room && (
-        <MenuButton
+        <ActionMenu
           label={`Notifications: ${LEVELS.find((each) => each.level === props.notify)?.short ?? ""}`}
           class={props.notify === "all" ? "panel-button" : "panel-button quiet"}
           align="end"
-          items={LEVELS.map(({ level, label }) => ({
+          actions={LEVELS.map(({ level, label }) => ({
             label,
             checked: props.notify === level,
             run: () => props.onNotify(level),
@@ -66,7 +74,7 @@ export function RoomHeader(props: {
         >
           <BellIcon muted={props.notify === "none"} />
           {props.notify === "mentions" && <span aria-hidden="true">@</span>}
-        </MenuButton>
+        </ActionMenu>
       )}
       {room && (
         <button
@@ -100,6 +108,11 @@ export function RoomHeader(props: {
         >
           <PeopleIcon />
           <span aria-hidden="true">{room.members.length}</span>
+        </button>
+      )}
+      {props.onOpenSettings && (
+        <button type="button" class="panel-button" aria-label="Room settings" onClick={props.onOpenSettings}>
+          <SettingsIcon />
         </button>
       )}
     </header>
@@ -162,6 +175,27 @@ function PinIcon() {
     >
       <path d="M12 17v5" />
       <path d="M9 10.8V4h6v6.8l3 3.2v3H6v-3z" />
+    </svg>
+  );
+}
+
+function SettingsIcon() {
+  return (
+    <svg
+      viewBox="0 0 24 24"
+      width="18"
+      height="18"
+      aria-hidden="true"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="2"
+      stroke-linecap="round"
+      stroke-linejoin="round"
+    >
+      <path d="M4 6h10M18 6h2M4 12h4M12 12h8M4 18h12" />
+      <circle cx="16" cy="6" r="2" />
+      <circle cx="10" cy="12" r="2" />
+      <circle cx="18" cy="18" r="2" />
     </svg>
   );
 }

@@ -1,6 +1,7 @@
+import type { ComponentChildren } from "preact";
 import { useCallback, useMemo, useState } from "preact/hooks";
 import type { Session } from "../api/session";
-import type { Member, Message, RoomSummary } from "../api/types";
+import type { Member, Message, RoomDetail, RoomSummary } from "../api/types";
 import { useJump } from "../room/use-jump";
 import { useMessageActions } from "../room/use-message-actions";
 import { useNewerHistory } from "../room/use-newer-history";
@@ -12,24 +13,27 @@ import { useThread } from "../room/use-thread";
 import { navigate } from "../router";
 import { draftPlace } from "../state/drafts";
 import { browserStorage } from "../state/kept";
+import { canModerate } from "../state/moderation";
 import { recentEmoji } from "../state/recent-emoji";
 import { isOnline, typingLine } from "../state/room";
 import { newestShownSeq, shownMessages } from "../state/timeline";
 import { Composer } from "./Composer";
-import { ConfirmDialog } from "./ConfirmDialog";
 import { EmojiPicker } from "./EmojiPicker";
 import { MemberPanel } from "./MemberPanel";
 import { MessageList } from "./MessageList";
 import type { MessageContext } from "./message-context";
 import { PeerPanel } from "./PeerPanel";
 import { PinnedPanel } from "./PinnedPanel";
+import { type RoomDialog, RoomDialogs } from "./RoomDialogs";
 import { type HeaderPanel, type NotifyLevel, RoomHeader } from "./RoomHeader";
+import { Sentence } from "./Sentence";
 import { ThreadPanel } from "./ThreadPanel";
 import { showError } from "./Toasts";
 
 // One open room, put together from its parts: the state (state/room.ts) and the hooks in room/
 // (loading and the live socket, paging both ways, jumping to a message, scrolling, the read
-// marker, threads, message actions). One side panel at a time: people, pins or a thread.
+// marker, threads, message actions) and its dialogs (delete, report, settings). One side panel at a
+// time: people, pins or a thread.
 
 type Panel = HeaderPanel | "thread";
 type Picking = { message: Message; opener: HTMLElement | null; recent: string[] };
@@ -40,12 +44,14 @@ export function RoomView(props: {
   summary: RoomSummary | undefined;
   onRead: (roomId: string, seq: number) => void;
   onNotify: (roomId: string, level: NotifyLevel) => void;
+  /** How many reports of this room's messages arrived live (the settings' list follows them). */
+  reportCount: number;
 }) {
   const me = props.session.user.id;
   const open = useRoom(props.roomId, me);
   const { state } = open;
   const [editing, setEditing] = useState<Message | null>(null);
-  const [deleting, setDeleting] = useState<Message | null>(null);
+  const [dialog, setDialog] = useState<RoomDialog | null>(null);
   const [quoting, setQuoting] = useState<Message | null>(null);
   const [picking, setPicking] = useState<Picking | null>(null);
   const [panel, setPanel] = useState<Panel | null>(null);
@@ -85,7 +91,7 @@ export function RoomView(props: {
     () => new Map<string, Member>(members.map((member) => [member.userId, member])),
     [members],
   );
-  const role = state.room?.role;
+  const moderator = canModerate(state.room);
   const direct = state.room?.kind === "direct";
   const togglePanel = useCallback(
     (next: Panel) => setPanel((current) => (current === next ? null : next)),
@@ -97,13 +103,14 @@ export function RoomView(props: {
     myUsername: props.session.user.username,
     members: membersById,
     direct,
-    canModerate: role === "owner" || role === "admin",
-    canPin: direct || role === "owner" || role === "admin",
+    canModerate: moderator,
+    canPin: direct || moderator,
     threadsSeen: thread.seen,
     highlighted: jump.highlighted,
     nameOf: (userId) => membersById.get(userId)?.displayName ?? "Former member",
     onEdit: setEditing,
-    onDelete: setDeleting,
+    onDelete: (message) => setDialog({ kind: "delete", message }),
+    onReport: (message) => setDialog({ kind: "report", message }),
     onReact: (message, emoji, on) => void actions.react(message, emoji, on),
     onPickReaction: (message, opener) =>
       setPicking({ message, opener, recent: recentEmoji(browserStorage(), me) }),
@@ -132,7 +139,7 @@ export function RoomView(props: {
 
   const { room, timeline } = state;
   const peer = direct ? room?.members.find((member) => member.userId !== me) : undefined;
-  const title = direct ? (peer?.displayName ?? "Direct message") : room ? `# ${room.name}` : "…";
+  const { title, heading } = roomTitle(room, peer);
   const composerShared = {
     me,
     members,
@@ -148,7 +155,7 @@ export function RoomView(props: {
   return (
     <section class={panel ? "room with-panel" : "room"} aria-label={title} data-connection={state.connection}>
       <RoomHeader
-        title={title}
+        title={heading}
         room={room}
         peer={peer}
         peerOnline={peer ? isOnline(state, peer) : false}
@@ -157,6 +164,7 @@ export function RoomView(props: {
         onTogglePanel={togglePanel}
         notify={props.summary?.notify ?? "all"}
         onNotify={(level) => props.onNotify(props.roomId, level)}
+        onOpenSettings={moderator ? () => setDialog({ kind: "settings" }) : undefined}
       />
       <div class="room-body">
         <div class="timeline-column">
@@ -175,7 +183,7 @@ export function RoomView(props: {
             {timeline.hasOlder ? (
               <p class="muted center">{older.loading ? "Loading older messages…" : " "}</p>
             ) : (
-              <p class="muted center">This is the beginning of {title}.</p>
+              <p class="muted center">This is the beginning of {heading}.</p>
             )}
             <MessageList
               messages={shownMessages(timeline)}
@@ -207,7 +215,7 @@ export function RoomView(props: {
             </button>
           )}
           <p class="typing" role="status">
-            {typingLine(state, Date.now())}
+            <Sentence words={typingLine(state, Date.now())} />
           </p>
           <div class="visually-hidden" aria-live="polite" aria-atomic="true">
             {state.announcement}
@@ -216,6 +224,8 @@ export function RoomView(props: {
             {...composerShared}
             inputId="composer-input"
             label={`Message ${title}`}
+            // A placeholder cannot hold a <bdi>: the Unicode isolates (FSI … PDI) do its work there.
+            placeholder={`Message \u2068${title}\u2069`}
             draftPlace={draftPlace(props.roomId)}
             editing={editing}
             quoting={quoting}
@@ -234,7 +244,7 @@ export function RoomView(props: {
           />
         </div>
         {panel === "people" && peer && (
-          <PeerPanel peer={peer} online={isOnline(state, peer)} onClose={() => setPanel(null)} />
+          <PeerPanel me={me} peer={peer} online={isOnline(state, peer)} onClose={() => setPanel(null)} />
         )}
         {panel === "people" && room && !direct && (
           <MemberPanel
@@ -289,19 +299,41 @@ export function RoomView(props: {
           }}
         />
       )}
-      {deleting && (
-        <ConfirmDialog
-          title="Delete message"
-          message="Delete this message for everyone? This cannot be undone."
-          confirm="Delete"
-          onCancel={() => setDeleting(null)}
-          onConfirm={() => {
-            setDeleting(null);
-            // The message's own actions go with it: the composer is where the focus can go on.
-            void actions.remove(deleting).then(() => document.getElementById("composer-input")?.focus());
-          }}
-        />
-      )}
+      <RoomDialogs
+        dialog={dialog}
+        roomId={props.roomId}
+        state={state}
+        moderator={moderator}
+        reportCount={props.reportCount}
+        // The message's own actions go with it: the composer is where the focus can go on.
+        onDelete={(message) =>
+          void actions.remove(message).then(() => document.getElementById("composer-input")?.focus())
+        }
+        onShowMessage={anchor.showMessage}
+        onClose={() => setDialog(null)}
+      />
     </section>
   );
+}
+
+/**
+ * The room's name as text (labels, the composer's placeholder) and for the eye, with the name in a
+ * <bdi> so that its direction cannot reorder what is around it; a direct room is named after the
+ * other person.
+ */
+function roomTitle(
+  room: RoomDetail | null,
+  peer: Member | undefined,
+): { title: string; heading: ComponentChildren } {
+  if (room?.kind === "direct") {
+    const name = peer?.displayName ?? "Direct message";
+    return { title: name, heading: <bdi>{name}</bdi> };
+  }
+  if (!room) return { title: "…", heading: "…" };
+  const heading = (
+    <>
+      # <bdi>{room.name}</bdi>
+    </>
+  );
+  return { title: `# ${room.name}`, heading };
 }

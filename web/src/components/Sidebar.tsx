@@ -53,7 +53,9 @@ export function Sidebar(props: {
           aria-label="Edit profile"
         >
           <Avatar name={me.displayName} id={me.id} />
-          <span class="profile-name">{me.displayName}</span>
+          <span class="profile-name">
+            <bdi>{me.displayName}</bdi>
+          </span>
         </button>
       </header>
       <div class="sidebar-actions">
@@ -81,8 +83,8 @@ export function Sidebar(props: {
               <ul class="room-list">
                 {rooms.map((room) => {
                   const active = room.id === props.activeRoomId;
-                  const label =
-                    room.kind === "direct" ? (room.peer?.displayName ?? room.name) : `# ${room.name}`;
+                  const name = room.kind === "direct" ? (room.peer?.displayName ?? room.name) : room.name;
+                  const label = room.kind === "direct" ? name : `# ${name}`;
                   return (
                     <li key={room.id}>
                       <a
@@ -104,7 +106,8 @@ export function Sidebar(props: {
                                   : "room-name"
                               }
                             >
-                              {label}
+                              {room.kind === "direct" ? "" : "# "}
+                              <bdi>{name}</bdi>
                             </span>
                             <time class="room-time" dateTime={room.lastActivityAt}>
                               {relativeTime(room.lastActivityAt)}

@@ -19,6 +19,7 @@ export type MessageContext = {
   nameOf: (userId: string) => string;
   onEdit: (message: Message) => void;
   onDelete: (message: Message) => void;
+  onReport: (message: Message) => void;
   onReact: (message: Message, emoji: string, on: boolean) => void;
   /** Opens the emoji picker for this message; the focus goes back to `opener` after. */
   onPickReaction: (message: Message, opener: HTMLElement | null) => void;

@@ -70,5 +70,19 @@ export function useScrollAnchor(content: unknown, gapAfter: number | null = null
     return { nearTop: element.scrollTop < NEAR_EDGE_PX, nearBottom: fromBottom < NEAR_EDGE_PX };
   }, []);
 
-  return { scroller, keepPosition, followNewest, reveal, scrolled };
+  /**
+   * Brings a message the timeline holds into view and gives it the focus (from a report in the
+   * room's settings). After the dialog that asked has closed and given the focus back to its opener.
+   */
+  const showMessage = useCallback((seq: number) => {
+    requestAnimationFrame(() => {
+      const message = scroller.current?.querySelector<HTMLElement>(`[data-seq="${seq}"]`);
+      if (!message) return;
+      following.current = false;
+      message.scrollIntoView({ block: "center" });
+      message.focus({ preventScroll: true });
+    });
+  }, []);
+
+  return { scroller, keepPosition, followNewest, reveal, scrolled, showMessage };
 }

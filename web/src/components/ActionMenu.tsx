@@ -1,19 +1,21 @@
 import type { ComponentChildren } from "preact";
 import { useId, useLayoutEffect, useRef, useState } from "preact/hooks";
 
-// A labelled button that opens a short menu (WAI-ARIA APG "menu button"), so that keyboards and
-// screen readers reach what a mouse reaches: a message's actions, a room's notification level.
-// Enter, Space or ↓ open it on the first item, ↑ on the last; ↑ ↓ Home End move; Escape closes it
-// and gives the focus back to the button; Tab or a click elsewhere closes it. An item with
-// `checked` is one of a set of choices (menuitemradio).
+// What you can do to one thing (a message: react, reply, pin, edit, delete, report; a member: roles,
+// remove, ban, mute, block; a room: its notification level), behind one labelled button, so that
+// keyboards and screen readers reach it as easily as a mouse: a menu button (WAI-ARIA APG "menu
+// button"). Enter, Space or ↓ open it on the first item, ↑ on the last; ↑ ↓ Home End move; Escape
+// closes it and gives the focus back to the button; Tab or a click elsewhere closes it. An action
+// with `checked` is one of a set of choices (menuitemradio).
 
-export type MenuItem = { label: string; run: () => void; checked?: boolean };
+export type MenuAction = { label: string; run: () => void; checked?: boolean };
 
-export function MenuButton(props: {
+/** `label` names the button and its menu, e.g. "Message actions", "Actions for Ben". */
+export function ActionMenu(props: {
   label: string;
-  items: MenuItem[];
-  children: ComponentChildren;
-  /** The class of the button; the menu opens towards the start or the end of the line. */
+  actions: MenuAction[];
+  /** What the button shows (⋯ unless given); its class; the menu opens towards the line's start or end. */
+  children?: ComponentChildren;
   class?: string;
   align?: "start" | "end";
 }) {
@@ -59,7 +61,7 @@ export function MenuButton(props: {
 
   return (
     <div
-      class={`menu-anchor${props.align === "end" ? " align-end" : ""}`}
+      class={`action-menu${props.align === "end" ? " align-end" : ""}`}
       onFocusOut={(event) => {
         const next = event.relatedTarget;
         if (open && !(next instanceof Node && event.currentTarget.contains(next))) setOpen(null);
@@ -81,7 +83,7 @@ export function MenuButton(props: {
           }
         }}
       >
-        {props.children}
+        {props.children ?? <span aria-hidden="true">⋯</span>}
       </button>
       {open && (
         <div
@@ -92,7 +94,7 @@ export function MenuButton(props: {
           class={above ? "menu above" : "menu below"}
           onKeyDown={onMenuKey}
         >
-          {props.items.map((item) => {
+          {props.actions.map((item) => {
             const run = () => {
               close(true);
               item.run();
