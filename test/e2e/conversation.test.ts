@@ -217,15 +217,18 @@ describe("conversations in the web client", () => {
     await send(ann.page, "the original question");
     const original = (await message(ann.page, "the original question").getAttribute("data-seq")) ?? "";
 
-    // Sixty more messages push the original off the newest page; one of them quotes it.
+    // 110 more push the original more than two pages back (a page around it, 50, cannot reach the
+    // newest 50), so the jump leaves a gap below it; the last one quotes it.
     const tokens = [await ann.token(), await ben.token()];
-    for (let index = 0; index < 60; index++) {
-      const token = tokens[index % 2];
-      const sent = await call(server, "POST", `/api/rooms/${roomId}/messages`, {
-        token,
-        body: { body: `filler ${index}` },
-      });
-      expect(sent.status).toBe(201);
+    // Ten at a time: their order among themselves does not matter here.
+    for (let batch = 0; batch < 110; batch += 10) {
+      const sends = Array.from({ length: 10 }, (_, offset) =>
+        call(server, "POST", `/api/rooms/${roomId}/messages`, {
+          token: tokens[(batch + offset) % 2],
+          body: { body: `filler ${batch + offset}` },
+        }),
+      );
+      for (const sent of await Promise.all(sends)) expect(sent.status).toBe(201);
     }
     const quoting = await call(server, "POST", `/api/rooms/${roomId}/messages`, {
       token: tokens[1],
@@ -248,17 +251,28 @@ describe("conversations in the web client", () => {
     await expect.poll(() => found.isVisible()).toBe(true);
     await ann.page.screenshot({ path: screenshotPath("conversation-jump-to-quote.png") });
 
-    // Back to the newest messages, then a quote reply of her own from the menu.
-    await ann.page.getByRole("button", { name: /Jump to the newest messages/ }).click();
-    await reply.waitFor();
+    // Below it is a gap: scrolling down pages the newer messages in until it closes at the newest.
+    const newest = ann.page.getByRole("button", { name: /Jump to the newest messages/ });
+    await newest.waitFor();
+    const toBottom = () =>
+      ann.page.locator(".timeline").evaluate((timeline) => {
+        timeline.scrollTop = timeline.scrollHeight;
+      });
+    await expect
+      .poll(async () => (await toBottom(), message(ann.page, "filler 60").count()), { timeout: 20_000 })
+      .toBe(1);
+    await expect.poll(async () => (await toBottom(), reply.count()), { timeout: 20_000 }).toBe(1);
+    await newest.waitFor({ state: "detached" });
+
+    // Then a quote reply of her own from the menu.
     await (await openActions(ann.page, "answering that, finally"))
-      .getByRole("menuitem", { name: "Reply" })
+      .getByRole("menuitem", { name: "Reply", exact: true })
       .click();
     await ann.page.getByText(/^Replying to/).waitFor();
     await send(ann.page, "glad we settled it");
     const benSees = message(ben.page, "glad we settled it");
     await benSees.getByRole("button", { name: /^Quoting You: answering that, finally/ }).waitFor();
-  });
+  }, 120_000);
 
   it("mentions: @ lists members by keyboard, highlights, an @ badge and a notification while hidden; a muted room stays silent", async () => {
     const [ann, ben] = [await person("ann"), await person("ben")];
