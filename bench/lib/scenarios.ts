@@ -3,13 +3,17 @@
 import { pool } from "../../scripts/pool.ts";
 import { api, type BenchUser, createRoom, createRooms, registerUsers } from "./api.ts";
 import { type LoadResult, type Mode, openClient, percentile, runLoad, type SocketSpec } from "./load.ts";
-import { TreeSampler, type Usage } from "./procstat.ts";
+import { TreeSampler, treeRssBytes, type Usage } from "./procstat.ts";
 import type { Target } from "./targets.ts";
 
 export type Sizes = {
   a: { clients: number; messages: number };
   b: { rooms: number; clients: number; messages: number };
   c: { sockets: number; rooms: number; idleMs: number; burst: number };
+  /** l: one busy room of people: `clients`, each sending `perSecond` for `durationMs`. */
+  l: { clients: number; perSecond: number; durationMs: number };
+  /** e: one big room: `sockets` in it, `senders` of them sending `perSecond` each. */
+  e: { sockets: number; senders: number; perSecond: number; durationMs: number };
   d: { messages: number; seeders: number; window: number; reads: number };
   users: number;
 };
@@ -18,6 +22,8 @@ export const fullSizes: Sizes = {
   a: { clients: 50, messages: 40 },
   b: { rooms: 100, clients: 5, messages: 40 },
   c: { sockets: 2000, rooms: 100, idleMs: 30_000, burst: 3 },
+  l: { clients: 50, perSecond: 1, durationMs: 15_000 },
+  e: { sockets: 2000, senders: 10, perSecond: 1, durationMs: 15_000 },
   d: { messages: 100_000, seeders: 4, window: 32, reads: 30 },
   users: 100,
 };
@@ -27,6 +33,8 @@ export const quickSizes: Sizes = {
   a: { clients: 50, messages: 20 },
   b: { rooms: 100, clients: 5, messages: 6 },
   c: { sockets: 300, rooms: 15, idleMs: 3_000, burst: 3 },
+  l: { clients: 50, perSecond: 1, durationMs: 5_000 },
+  e: { sockets: 500, senders: 10, perSecond: 1, durationMs: 5_000 },
   d: { messages: 5_000, seeders: 4, window: 32, reads: 20 },
   users: 50,
 };
@@ -46,6 +54,14 @@ export type LoadMetrics = LoadResult &
     /** Making the rooms (users join through the API) and opening the sockets, before the run. */
     setupMs: number;
     connectMs: number;
+    /** The server tree's RSS before any socket of the run, once all are open, and after the idle time. */
+    rssBeforeMb: number | null;
+    rssConnectedMb: number | null;
+    rssIdledMb: number | null;
+    /** (RSS with every socket open − RSS before) / sockets, in KiB. */
+    memoryPerSocketKb: number | null;
+    /** The Worker's workerd CPU over the run per message sent, in ms (fan-out included). */
+    cpuMsPerMessage: number | null;
   };
 
 export type HistoryMetrics = Usage & {
@@ -86,8 +102,11 @@ const ratio = (value: number, total: number) => (total > 0 ? Math.round((value /
 /** What differs between the two servers: how rooms are made and how a socket joins one. */
 export type Driver = {
   target: Target;
-  /** Sockets for `rooms` rooms of `size` members each; each member has one socket. */
-  sockets(scenario: string, rooms: number, size: number): Promise<SocketSpec[]>;
+  /**
+   * Sockets for `rooms` rooms of `size` sockets each: one per member, or (Hubbub, when `size` is more
+   * than there are users) every user a member with several sockets. `batch` asks for ?batch=1.
+   */
+  sockets(scenario: string, rooms: number, size: number, batch?: boolean): Promise<SocketSpec[]>;
   /** D1 statements since the last call (null: this target has no D1). */
   d1(): Promise<D1Count | null>;
 };
@@ -97,11 +116,13 @@ export function hubbubDriver(target: Target, users: BenchUser[]): Driver {
   return {
     target,
     d1: () => takeD1Count(target, (users[0] as BenchUser).token),
-    async sockets(scenario, rooms, size) {
-      const made = await createRooms(target.url, scenario, rooms, size, users);
+    async sockets(scenario, rooms, size, batch = false) {
+      const members = Math.min(size, users.length);
+      const made = await createRooms(target.url, scenario, rooms, members, users);
+      const query = batch ? "&batch=1" : "";
       return made.flatMap((room, index) =>
-        room.members.map((member) => ({
-          url: `${ws}/api/rooms/${room.id}/ws?token=${member.token}`,
+        Array.from({ length: size }, (_, slot) => ({
+          url: `${ws}/api/rooms/${room.id}/ws?token=${(room.members[slot % members] as BenchUser).token}${query}`,
           room: index,
         })),
       );
@@ -130,11 +151,14 @@ export async function runBroadcast(
   rooms: number,
   size: number,
   mode: Mode,
-  extra: { sending?: () => void } = {},
+  extra: { sending?: () => void; batch?: boolean } = {},
 ): Promise<LoadMetrics> {
   const { target } = driver;
   const setupStarted = performance.now();
-  const specs = await driver.sockets(scenario, rooms, size);
+  const specs = await driver.sockets(scenario, rooms, size, extra.batch);
+  const rssBefore = treeRssBytes(target.pid);
+  let rssConnected = 0;
+  let rssIdled = 0;
   const setupMs = Math.round(performance.now() - setupStarted);
   let connectMs = 0;
   const sampler = new TreeSampler(target.pid, target.port);
@@ -144,7 +168,11 @@ export async function runBroadcast(
     connected: async () => {
       connectMs = Math.round(performance.now() - setupStarted) - setupMs;
       counted.connections = await driver.d1();
+      rssConnected = treeRssBytes(target.pid);
       sampler.start();
+    },
+    idled: () => {
+      rssIdled = treeRssBytes(target.pid);
     },
     sending: () => extra.sending?.(),
   });
@@ -161,8 +189,21 @@ export async function runBroadcast(
     d1Queries: d1,
     setupMs,
     connectMs,
+    rssBeforeMb: mb(rssBefore),
+    rssConnectedMb: mb(rssConnected),
+    rssIdledMb: mb(rssIdled),
+    memoryPerSocketKb:
+      rssBefore > 0 && rssConnected > 0
+        ? Math.round((rssConnected - rssBefore) / 1024 / result.clients)
+        : null,
+    cpuMsPerMessage:
+      usage.workerCpuMs !== null && result.messagesSent > 0
+        ? Math.round((usage.workerCpuMs / result.messagesSent) * 100) / 100
+        : null,
   };
 }
+
+const mb = (bytes: number) => (bytes > 0 ? Math.round(bytes / 1024 / 1024) : null);
 
 /** Sends `total` messages through `urls` sockets, each with up to `window` unconfirmed at a time. */
 async function seedThroughSockets(urls: string[], total: number, window: number): Promise<number> {
