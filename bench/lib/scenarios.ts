@@ -72,6 +72,8 @@ export type HistoryMetrics = Usage & {
   newestPageMaxMs: number;
   middlePageP50Ms: number;
   middlePageMaxMs: number;
+  /** Hubbub: the room's call alone (Server-Timing `room`, as the Worker waited for it), p50 of both pages. */
+  roomCallP50Ms: number | null;
   d1QueriesPerRead: number | null;
 };
 
@@ -203,6 +205,11 @@ export async function runBroadcast(
   };
 }
 
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((x, y) => x - y),
+    50,
+  );
 const mb = (bytes: number) => (bytes > 0 ? Math.round(bytes / 1024 / 1024) : null);
 
 /** Sends `total` messages through `urls` sockets, each with up to `window` unconfirmed at a time. */
@@ -286,6 +293,7 @@ export async function runHistory(
   let seedMs: number;
   let readNewest: () => Promise<Page>;
   let readMiddle: () => Promise<Page>;
+  const roomCalls: number[] = [];
   if (users) {
     const members = users.slice(0, sizes.seeders);
     const roomId = await createRoom(target.url, "history", members);
@@ -297,11 +305,13 @@ export async function runHistory(
     );
     const reader = members[0] as BenchUser;
     const get = async (query: string) => {
-      const reply = await api<Page>(target.url, "GET", `/api/rooms/${roomId}/messages?${query}`, {
-        token: reader.token,
+      const reply = await fetch(`${target.url}/api/rooms/${roomId}/messages?${query}`, {
+        headers: { authorization: `Bearer ${reader.token}` },
       });
       if (reply.status !== 200) throw new Error(`history read: HTTP ${reply.status}`);
-      return reply.body;
+      const timing = /room;dur=([\d.]+)/.exec(reply.headers.get("server-timing") ?? "");
+      if (timing) roomCalls.push(Number(timing[1]));
+      return (await reply.json()) as Page;
     };
     readNewest = () => get("limit=50");
     readMiddle = () => get(`before=${middle}&limit=50`);
@@ -321,6 +331,7 @@ export async function runHistory(
   checkPage(await readNewest(), total - 49, total, "newest page");
   checkPage(await readMiddle(), middle - 50, middle - 1, "middle page");
   await driver.d1();
+  roomCalls.length = 0;
   const newest = await timeReads(async () => void (await readNewest()), sizes.reads);
   const middleTimes = await timeReads(async () => void (await readMiddle()), sizes.reads);
   const reads = (sizes.reads + 3) * 2;
@@ -334,6 +345,7 @@ export async function runHistory(
     newestPageMaxMs: round(percentile(newest, 100)),
     middlePageP50Ms: round(percentile(middleTimes, 50)),
     middlePageMaxMs: round(percentile(middleTimes, 100)),
+    roomCallP50Ms: roomCalls.length > 0 ? round(median(roomCalls)) : null,
     d1QueriesPerRead: d1 ? ratio(d1.total, reads) : null,
     ...sampler.stop(),
   };
