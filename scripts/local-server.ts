@@ -81,6 +81,15 @@ export async function applyLocalMigrations(persistTo: string, quiet = false): Pr
   if (code !== 0) throw new Error(`wrangler d1 migrations apply failed (${code})\n${output}`);
 }
 
+/**
+ * The file `npm run seed` leaves in the local state once the demo people exist: `npm run dev` then
+ * turns on DEMO_USERS ("Continue as Alice / Bob / Carol"). Deleting .wrangler/state removes it
+ * with the people.
+ */
+export function demoMarker(persistTo: string): string {
+  return join(persistTo, "demo-users");
+}
+
 /** Writes .dev.vars with a fresh random JWT_SECRET unless one is already there. */
 export function ensureDevVars(path = join(projectRoot, ".dev.vars")): void {
   const current = existsSync(path) ? readFileSync(path, "utf8") : "";

@@ -1,4 +1,5 @@
 import type { AppEnv } from "./app-env";
+import { demoRoutes } from "./auth/demo-routes";
 import { authRoutes } from "./auth/routes";
 import { docsRoutes } from "./http/docs";
 import { ApiError, errorResponse, handleError } from "./http/errors";
@@ -28,6 +29,7 @@ function routes() {
   return (
     openRoutes()
       .route("/api/auth", authRoutes)
+      .route("/api/auth", demoRoutes)
       .route("/api/users", userRoutes)
       .route("/api/users", blockRoutes)
       // Sockets first: their routes authenticate with ?token= rather than the Authorization header,

@@ -88,6 +88,7 @@ describe("the API's documentation", () => {
     const doc = response.body;
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual([
+      "/api/auth/demo",
       "/api/auth/login",
       "/api/auth/logout",
       "/api/auth/refresh",

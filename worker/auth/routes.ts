@@ -99,7 +99,8 @@ const verify = createRoute({
   },
 });
 
-async function signedIn(env: Env, user: User, session: IssuedSession) {
+/** The answer of every call that signs someone in (register, login, refresh, demo). */
+export async function signedIn(env: Env, user: User, session: IssuedSession) {
   return {
     user: ownProfile(user),
     accessToken: await signAccessToken(env.JWT_SECRET, user.id, session.sessionId),
