@@ -55,7 +55,10 @@ LinkPreviewSchema.openapi("LinkPreview", {
 });
 
 const FileName = text(1, 255)
-  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), "must not contain control characters")
+  .refine(
+    (name) => ![...name].some((char) => char < " " || char === "\u007f"),
+    "must not contain control characters",
+  )
   .openapi({
     description: "The file's name, as people will see it (a path is cut to its last part).",
     example: "harbour.jpg",

@@ -12,13 +12,10 @@ export const DisplayName = visibleText(1, 64).openapi({ example: "Alice Liddell"
 export const Bio = text(0, 500).openapi({ example: "Curiouser and curiouser." });
 const Timestamp = z.string().openapi({ format: "date-time", example: examples.time });
 const UserId = z.string().openapi({ example: examples.userId });
-const AvatarUrl = z
-  .string()
-  .nullable()
-  .openapi({
-    description: "Their avatar (PUT /api/users/me/avatar), or null: show their initials.",
-    example: null,
-  });
+const AvatarUrl = z.string().nullable().openapi({
+  description: "Their avatar (PUT /api/users/me/avatar), or null: show their initials.",
+  example: null,
+});
 
 export const ownProfileExample = {
   id: examples.userId,
