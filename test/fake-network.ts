@@ -93,7 +93,9 @@ function page(url: URL): Response {
       return new Response(null, { status: 302, headers: { location: "/redirect-loop" } });
     case "/big":
       // The title comes after 600 KiB: past the 512 KiB a preview reads.
-      return html(`<html><head>${"<!-- padding -->".repeat(40_000)}<title>Found too late</title></head></html>`);
+      return html(
+        `<html><head>${"<!-- padding -->".repeat(40_000)}<title>Found too late</title></head></html>`,
+      );
     case "/slow":
       return slowPage(8000);
     default:

@@ -2,7 +2,16 @@ import { env } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { ipIsPublic, nameIsLocal } from "../../worker/media/link-previews/addresses";
 import { firstLink } from "../../worker/media/link-previews/previews";
-import { api, closeAllSockets, errorOf, history, type Message, roomSocket, roomWithCast, send } from "./helpers";
+import {
+  api,
+  closeAllSockets,
+  errorOf,
+  history,
+  type Message,
+  roomSocket,
+  roomWithCast,
+  send,
+} from "./helpers";
 import { fetchFile } from "./media-fixtures";
 
 // Link previews (API.md "Attachments and link previews") and their SSRF rules. The Worker's
@@ -21,7 +30,9 @@ async function outboundLog(): Promise<string[]> {
 /** Waits until the preview of this URL was decided (its cache row is written, card or none). */
 async function decided(url: string): Promise<string | null> {
   const read = () =>
-    env.DB.prepare("SELECT preview FROM link_previews WHERE url = ?").bind(url).first<{ preview: string | null }>();
+    env.DB.prepare("SELECT preview FROM link_previews WHERE url = ?")
+      .bind(url)
+      .first<{ preview: string | null }>();
   await expect.poll(read, { timeout: 15_000, message: `the preview of ${url} was decided` }).not.toBeNull();
   return (await read())?.preview ?? null;
 }
@@ -31,7 +42,11 @@ describe("link previews", () => {
     const { room, owner, member } = await roomWithCast("private");
     const socket = await roomSocket(room.id, member.accessToken);
     await socket.next("welcome");
-    const message = await send(owner.accessToken, room.id, "Look: https://pages.example/article. And https://pages.example/plain-title");
+    const message = await send(
+      owner.accessToken,
+      room.id,
+      "Look: https://pages.example/article. And https://pages.example/plain-title",
+    );
     expect(message.linkPreview).toBeNull(); // the send never waits for the page
     const updated = await socket.next("message_updated", (frame) => frame.message.seq === message.seq);
     expect(updated.message.linkPreview).toMatchObject({
@@ -46,7 +61,9 @@ describe("link previews", () => {
     expect(image.status).toBe(200);
     expect(image.headers.get("content-type")).toBe("image/png");
     const page = await history(member.accessToken, room.id);
-    expect(page.messages.find((m) => m.seq === message.seq)?.linkPreview?.title).toBe("The harbour at dawn & dusk");
+    expect(page.messages.find((m) => m.seq === message.seq)?.linkPreview?.title).toBe(
+      "The harbour at dawn & dusk",
+    );
     expect(await outboundLog()).not.toContain("https://pages.example/plain-title");
   });
 
@@ -65,12 +82,16 @@ describe("link previews", () => {
     });
     expect(removed.status).toBe(200);
     expect(removed.body.linkPreview).toBeNull();
-    await socket.next("message_updated", (frame) => frame.message.seq === message.seq && frame.message.linkPreview === null);
+    await socket.next(
+      "message_updated",
+      (frame) => frame.message.seq === message.seq && frame.message.linkPreview === null,
+    );
     const page = await history(owner.accessToken, room.id);
     expect(page.messages.find((m) => m.seq === message.seq)?.linkPreview).toBeNull();
-    expect(errorOf(await api("DELETE", `/api/rooms/${room.id}/messages/999/preview`, { token: owner.accessToken })).code).toBe(
-      "not_found",
-    );
+    expect(
+      errorOf(await api("DELETE", `/api/rooms/${room.id}/messages/999/preview`, { token: owner.accessToken }))
+        .code,
+    ).toBe("not_found");
   });
 
   it("fetches a URL once and serves the next message from the cache", async () => {
@@ -180,13 +201,9 @@ describe("what counts as public", () => {
       "2001:db8::1": false,
     });
     expect(ipIsPublic("example.com")).toBeNull();
-    expect(["localhost", "intranet", "printer.local", "db.internal", "x.home.arpa"].map(nameIsLocal)).toEqual([
-      true,
-      true,
-      true,
-      true,
-      true,
-    ]);
+    expect(["localhost", "intranet", "printer.local", "db.internal", "x.home.arpa"].map(nameIsLocal)).toEqual(
+      [true, true, true, true, true],
+    );
     expect(nameIsLocal("example.com")).toBe(false);
   });
 

@@ -1,5 +1,5 @@
-import { PhotonImage } from "@cf-wasm/photon";
 import { env, runInDurableObject, SELF } from "cloudflare:test";
+import { PhotonImage } from "@cf-wasm/photon";
 import { afterEach, describe, expect, it } from "vitest";
 import { exifOrientation } from "../../worker/media/scrub";
 import { UrlSigner } from "../../worker/media/signed-urls";
@@ -53,7 +53,8 @@ async function bytesOf(url: string, headers: Record<string, string> = {}): Promi
 }
 
 /** The R2 key behind an attachment URL (/api/files/<key>?…). */
-const keyOf = (url: string) => decodeURIComponent(new URL(url, "https://x").pathname.slice("/api/files/".length));
+const keyOf = (url: string) =>
+  decodeURIComponent(new URL(url, "https://x").pathname.slice("/api/files/".length));
 
 async function uploaded(token: string, roomId: string, name: string, bytes: Uint8Array, contentType: string) {
   const reply = await upload(token, roomId, name, bytes, { contentType });
@@ -62,7 +63,10 @@ async function uploaded(token: string, roomId: string, name: string, bytes: Uint
 }
 
 async function sendFiles(token: string, roomId: string, attachmentIds: string[], body = "") {
-  const reply = await api<Message>("POST", `/api/rooms/${roomId}/messages`, { token, body: { body, attachmentIds } });
+  const reply = await api<Message>("POST", `/api/rooms/${roomId}/messages`, {
+    token,
+    body: { body, attachmentIds },
+  });
   expect(reply.status, JSON.stringify(reply.body)).toBe(201);
   return reply.body;
 }
@@ -93,7 +97,9 @@ describe("uploading images", () => {
     expect(contains(served, SECRET_PLACE)).toBe(false);
     expect(contains(served, "GPSLatitude")).toBe(false);
     // The Exif that is left holds the orientation and nothing else.
-    const exifAt = served.findIndex((byte, i) => byte === 0x45 && contains(served.subarray(i, i + 4), "Exif"));
+    const exifAt = served.findIndex(
+      (byte, i) => byte === 0x45 && contains(served.subarray(i, i + 4), "Exif"),
+    );
     expect(exifOrientation(served.subarray(exifAt))).toBe(6);
     expect(dimensions(served)).toEqual({ width: 800, height: 600 });
     const thumbnail = await bytesOf(file.thumbnailUrl ?? "");
@@ -117,7 +123,12 @@ describe("uploading images", () => {
     const room = await createRoom(owner.accessToken);
     const page = new TextEncoder().encode("<html><script>alert(document.cookie)</script></html>");
     const file = await uploaded(owner.accessToken, room.id, "photo.jpg", page, "image/jpeg");
-    expect(file).toMatchObject({ contentType: "application/octet-stream", width: null, height: null, thumbnailUrl: null });
+    expect(file).toMatchObject({
+      contentType: "application/octet-stream",
+      width: null,
+      height: null,
+      thumbnailUrl: null,
+    });
     const response = await fetchFile(file.url);
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="photo.jpg"/);
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
@@ -135,7 +146,13 @@ describe("serving files", () => {
       ["feed.xml", "application/xml"],
     ];
     for (const [name, type] of kinds) {
-      const file = await uploaded(owner.accessToken, room.id, name, new TextEncoder().encode("<x>hi</x>"), type);
+      const file = await uploaded(
+        owner.accessToken,
+        room.id,
+        name,
+        new TextEncoder().encode("<x>hi</x>"),
+        type,
+      );
       expect(file.contentType).toBe(type);
       const response = await fetchFile(file.url);
       expect(response.status).toBe(200);
@@ -150,7 +167,13 @@ describe("serving files", () => {
     const owner = await signUp();
     const room = await createRoom(owner.accessToken);
     const image = await uploaded(owner.accessToken, room.id, "a.png", png(10, 10), "image/png");
-    const song = await uploaded(owner.accessToken, room.id, "song.mp3", new Uint8Array([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0, 1, 2]), "audio/mpeg");
+    const song = await uploaded(
+      owner.accessToken,
+      room.id,
+      "song.mp3",
+      new Uint8Array([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0, 1, 2]),
+      "audio/mpeg",
+    );
     for (const file of [image, song]) {
       const response = await fetchFile(file.url);
       expect(response.headers.get("content-disposition")).toMatch(/^inline;/);
@@ -197,7 +220,10 @@ describe("serving files", () => {
     const unsigned = one.url.split("?")[0] ?? "";
     const [, query] = one.url.split("?");
     const elsewhere = `${two.url.split("?")[0]}?${query}`; // one's signature on two's path
-    const tampered = one.url.replace(/signature=(.)/, (_, first: string) => `signature=${first === "A" ? "B" : "A"}`);
+    const tampered = one.url.replace(
+      /signature=(.)/,
+      (_, first: string) => `signature=${first === "A" ? "B" : "A"}`,
+    );
     const longer = one.url.replace(/expires=(\d+)/, (_, at: string) => `expires=${Number(at) + 3600}`);
     const expired = new UrlSigner(env.JWT_SECRET, 3600).sign(unsigned, Date.now() - 2 * 3600 * 1000);
     for (const url of [unsigned, elsewhere, tampered, longer, expired]) {
@@ -290,12 +316,17 @@ describe("who may upload and fetch", () => {
 
     const file = await uploaded(cast.member.accessToken, cast.room.id, "mine.txt", bytes, "text/plain");
     await sendFiles(cast.member.accessToken, cast.room.id, [file.id]);
-    await api("DELETE", `/api/rooms/${cast.room.id}/members/${cast.member.user.id}`, { token: cast.owner.accessToken });
+    await api("DELETE", `/api/rooms/${cast.room.id}/members/${cast.member.user.id}`, {
+      token: cast.owner.accessToken,
+    });
     expect((await upload(cast.member.accessToken, cast.room.id, "b.txt", bytes)).status).toBe(404);
     // A removed member gets no fresh URLs (history is refused), and old ones end at their expiry.
     const page = await api("GET", `/api/rooms/${cast.room.id}/messages`, { token: cast.member.accessToken });
     expect(page.status).toBe(404);
-    const stale = new UrlSigner(env.JWT_SECRET, 3600).sign(file.url.split("?")[0] ?? "", Date.now() - 3 * 3600 * 1000);
+    const stale = new UrlSigner(env.JWT_SECRET, 3600).sign(
+      file.url.split("?")[0] ?? "",
+      Date.now() - 3 * 3600 * 1000,
+    );
     expect((await fetchFile(stale)).status).toBe(403);
   });
 });
@@ -306,7 +337,13 @@ describe("sending files", () => {
     const watcher = await roomSocket(room.id, member.accessToken);
     await watcher.next("welcome");
     const image = await uploaded(owner.accessToken, room.id, "a.png", png(40, 20), "image/png");
-    const doc = await uploaded(owner.accessToken, room.id, "notes.pdf", new TextEncoder().encode("%PDF-1.4"), "application/pdf");
+    const doc = await uploaded(
+      owner.accessToken,
+      room.id,
+      "notes.pdf",
+      new TextEncoder().encode("%PDF-1.4"),
+      "application/pdf",
+    );
     const message = await sendFiles(owner.accessToken, room.id, [image.id, doc.id]);
     expect(message.body).toBe("");
     expect(message.attachments.map((file) => file.name)).toEqual(["a.png", "notes.pdf"]);
@@ -314,13 +351,24 @@ describe("sending files", () => {
     expect(live.message.attachments.map((file) => file.id)).toEqual([image.id, doc.id]);
     const page = await history(member.accessToken, room.id);
     const fetched = page.messages.find((m) => m.seq === message.seq);
-    expect(fetched?.attachments[0]).toMatchObject({ id: image.id, width: 40, height: 20, contentType: "image/png" });
+    expect(fetched?.attachments[0]).toMatchObject({
+      id: image.id,
+      width: 40,
+      height: 20,
+      contentType: "image/png",
+    });
     expect((await fetchFile(fetched?.attachments[1]?.url ?? "")).status).toBe(200);
   });
 
   it("sends files over the socket too", async () => {
     const { room, owner } = await roomWithCast("private");
-    const file = await uploaded(owner.accessToken, room.id, "a.txt", new TextEncoder().encode("a"), "text/plain");
+    const file = await uploaded(
+      owner.accessToken,
+      room.id,
+      "a.txt",
+      new TextEncoder().encode("a"),
+      "text/plain",
+    );
     const socket = await roomSocket(room.id, owner.accessToken);
     await socket.next("welcome");
     socket.send({ type: "message", body: "", clientId: "f-1", attachmentIds: [file.id] });
@@ -333,8 +381,20 @@ describe("sending files", () => {
 
   it("refuses someone else's upload, one already sent, an unknown one, and an empty message", async () => {
     const { room, owner, member } = await roomWithCast("private");
-    const theirs = await uploaded(member.accessToken, room.id, "a.txt", new TextEncoder().encode("a"), "text/plain");
-    const mine = await uploaded(owner.accessToken, room.id, "b.txt", new TextEncoder().encode("b"), "text/plain");
+    const theirs = await uploaded(
+      member.accessToken,
+      room.id,
+      "a.txt",
+      new TextEncoder().encode("a"),
+      "text/plain",
+    );
+    const mine = await uploaded(
+      owner.accessToken,
+      room.id,
+      "b.txt",
+      new TextEncoder().encode("b"),
+      "text/plain",
+    );
     await sendFiles(owner.accessToken, room.id, [mine.id], "here");
     for (const attachmentIds of [[theirs.id], [mine.id], ["no-such-upload"], []]) {
       const reply = await api("POST", `/api/rooms/${room.id}/messages`, {
@@ -351,7 +411,13 @@ describe("removing files", () => {
   it("removes an upload no message took within 24 h (the room's alarm)", async () => {
     const { room, owner } = await roomWithCast("private");
     const unsent = await uploaded(owner.accessToken, room.id, "draft.png", png(20, 20), "image/png");
-    const sent = await uploaded(owner.accessToken, room.id, "sent.txt", new TextEncoder().encode("s"), "text/plain");
+    const sent = await uploaded(
+      owner.accessToken,
+      room.id,
+      "sent.txt",
+      new TextEncoder().encode("s"),
+      "text/plain",
+    );
     await sendFiles(owner.accessToken, room.id, [sent.id]);
     expect(await env.FILES.head(keyOf(unsent.url))).not.toBeNull();
     // The alarm as it rings a day and an hour from now.
@@ -371,7 +437,9 @@ describe("removing files", () => {
   it("schedules that alarm when a file is uploaded", async () => {
     const { room, owner } = await roomWithCast("private");
     await uploaded(owner.accessToken, room.id, "a.txt", new TextEncoder().encode("a"), "text/plain");
-    const alarm = await runInDurableObject(roomStub(room.id), (_object: Room, state) => state.storage.getAlarm());
+    const alarm = await runInDurableObject(roomStub(room.id), (_object: Room, state) =>
+      state.storage.getAlarm(),
+    );
     expect(alarm).not.toBeNull();
   });
 
@@ -389,7 +457,13 @@ describe("removing files", () => {
 
   it("removes a deleted room's files", async () => {
     const { room, owner } = await roomWithCast("private");
-    const sent = await uploaded(owner.accessToken, room.id, "a.txt", new TextEncoder().encode("a"), "text/plain");
+    const sent = await uploaded(
+      owner.accessToken,
+      room.id,
+      "a.txt",
+      new TextEncoder().encode("a"),
+      "text/plain",
+    );
     await sendFiles(owner.accessToken, room.id, [sent.id]);
     await uploaded(owner.accessToken, room.id, "b.txt", new TextEncoder().encode("b"), "text/plain");
     expect((await env.FILES.list({ prefix: `rooms/${room.id}/` })).objects.length).toBe(2);
@@ -431,7 +505,10 @@ describe("avatars", () => {
     );
     expect(detail.body.members.find((m) => m.userId === owner.user.id)?.avatarUrl).toBe(avatarUrl);
     expect(detail.body.members.find((m) => m.userId === member.user.id)?.avatarUrl).toBeNull();
-    const frame = await watcher.next("member", (f) => f.member.userId === owner.user.id && f.member.avatarUrl !== null);
+    const frame = await watcher.next(
+      "member",
+      (f) => f.member.userId === owner.user.id && f.member.avatarUrl !== null,
+    );
     expect(frame.member.avatarUrl).toBe(avatarUrl);
 
     const removed = await api("DELETE", "/api/users/me/avatar", { token: owner.accessToken });

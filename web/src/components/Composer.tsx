@@ -1,8 +1,12 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { characterCount, MAX_MESSAGE_CHARS, type Message } from "../api/types";
+import { type Attachment, characterCount, MAX_MESSAGE_CHARS, type Message } from "../api/types";
+import type { Uploads } from "../room/use-uploads";
+import { UploadTray } from "./UploadTray";
 
 // Enter sends, Shift+Enter starts a new line. The character limit shows as it nears. While you
 // type, the room hears "typing" (at most every 3 s), and "stopped" when you send or go quiet.
+// Files come by the paperclip button, by pasting, or by dropping them on the room (RoomView); they
+// upload at once, and the message goes when they all have (its text may then be empty).
 
 const TYPING_REPEAT_MS = 3000;
 const TYPING_IDLE_MS = 4000;
@@ -11,7 +15,8 @@ const SHOW_COUNT_FROM = MAX_MESSAGE_CHARS - 500;
 export function Composer(props: {
   roomName: string;
   editing: Message | null;
-  onSend: (body: string) => void;
+  onSend: (body: string, attachments: Attachment[]) => void;
+  uploads: Uploads;
   onSaveEdit: (message: Message, body: string) => void;
   onCancelEdit: () => void;
   onTyping: (typing: boolean) => void;
@@ -46,12 +51,19 @@ export function Composer(props: {
   const count = characterCount(text);
   const tooLong = count > MAX_MESSAGE_CHARS;
   const empty = text.trim().length === 0;
+  const { uploads, ready } = props.uploads;
+  const files = props.editing ? [] : ready.attachments;
+  const blocked = tooLong || (empty && files.length === 0) || (!props.editing && !ready.ready);
+  const picker = useRef<HTMLInputElement>(null);
 
   function submit() {
-    if (empty || tooLong) return;
+    if (blocked) return;
     stopTyping();
     if (props.editing) props.onSaveEdit(props.editing, text);
-    else props.onSend(text);
+    else {
+      props.onSend(empty ? "" : text, files);
+      props.uploads.sent(uploads.map((upload) => upload.localId));
+    }
     setText("");
   }
 
@@ -78,7 +90,34 @@ export function Composer(props: {
           </button>
         </div>
       )}
+      <UploadTray uploads={uploads} onCancel={props.uploads.cancel} onRetry={props.uploads.retry} />
       <div class="composer-row">
+        {!props.editing && (
+          <>
+            <button
+              type="button"
+              class="attach-button icon-button"
+              aria-label="Attach files"
+              title="Attach files"
+              onClick={() => picker.current?.click()}
+            >
+              📎
+            </button>
+            <input
+              ref={picker}
+              type="file"
+              multiple
+              class="visually-hidden"
+              tabIndex={-1}
+              aria-hidden="true"
+              data-testid="file-picker"
+              onChange={(event) => {
+                props.uploads.add([...(event.currentTarget.files ?? [])]);
+                event.currentTarget.value = "";
+              }}
+            />
+          </>
+        )}
         <label for="composer-input" class="visually-hidden">
           Message {props.roomName}
         </label>
@@ -101,6 +140,12 @@ export function Composer(props: {
             idleTimer.current = setTimeout(stopTyping, TYPING_IDLE_MS);
           }}
           onBlur={stopTyping}
+          onPaste={(event) => {
+            const pasted = [...(event.clipboardData?.files ?? [])];
+            if (pasted.length === 0 || props.editing) return; // text pastes as text
+            event.preventDefault();
+            props.uploads.add(pasted);
+          }}
           onKeyDown={(event) => {
             if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
               event.preventDefault();
@@ -111,7 +156,7 @@ export function Composer(props: {
             }
           }}
         />
-        <button type="submit" class="primary" disabled={empty || tooLong}>
+        <button type="submit" class="primary" disabled={blocked}>
           {props.editing ? "Save" : "Send"}
         </button>
       </div>

@@ -1,8 +1,10 @@
-import type { Member, Message, Receipt } from "../api/types";
+import type { Attachment, Member, Message, Receipt } from "../api/types";
 import { clockTime, dayLabel, sameDay } from "../format";
 import type { PendingSend } from "../state/timeline";
 import { Avatar } from "./Avatar";
+import { LinkCard } from "./LinkCard";
 import { type MessageAction, MessageActions } from "./MessageActions";
+import { MessageMedia } from "./MessageMedia";
 import { RichText } from "./RichText";
 
 // The messages of a room: day separators, consecutive messages of one person grouped, our own on
@@ -22,6 +24,8 @@ type Props = {
   onDelete: (message: Message) => void;
   onRetry: (send: PendingSend) => void;
   onDiscard: (send: PendingSend) => void;
+  onOpenImage: (images: Attachment[], index: number) => void;
+  onRemovePreview: (message: Message) => void;
 };
 
 type ReceiptLabel = { ticks: "✓" | "✓✓"; text: string; read: boolean };
@@ -73,7 +77,7 @@ export function MessageList(props: Props) {
         data-seq={message.seq}
         aria-label={`${name} at ${clockTime(message.createdAt)}`}
       >
-        {!own && !grouped && <Avatar name={name} id={message.userId} />}
+        {!own && !grouped && <Avatar name={name} id={message.userId} url={author?.avatarUrl} />}
         <div class="bubble-wrap">
           {!grouped && (
             <div class="message-meta">
@@ -82,9 +86,16 @@ export function MessageList(props: Props) {
             </div>
           )}
           <div class="bubble-row">
-            <div class={deleted ? "bubble deleted" : "bubble"}>
+            <div class={deleted ? "bubble deleted" : message.body === "" ? "bubble files-only" : "bubble"}>
               {deleted ? <em>This message was deleted</em> : <RichText text={message.body} />}
               {message.editedAt && !deleted && <span class="edited"> (edited)</span>}
+              <MessageMedia attachments={message.attachments ?? []} onOpenImage={props.onOpenImage} />
+              {message.linkPreview && (
+                <LinkCard
+                  preview={message.linkPreview}
+                  onRemove={own ? () => props.onRemovePreview(message) : undefined}
+                />
+              )}
             </div>
             {actions.length > 0 && <MessageActions actions={actions} />}
           </div>
@@ -105,6 +116,7 @@ export function MessageList(props: Props) {
         <div class="bubble-wrap">
           <div class="bubble">
             <RichText text={send.body} />
+            <MessageMedia attachments={send.attachments ?? []} onOpenImage={props.onOpenImage} />
           </div>
           {send.status === "sending" ? (
             <div class="receipt">Sending…</div>

@@ -1,11 +1,12 @@
 import { useMemo, useState } from "preact/hooks";
 import type { Session } from "../api/session";
-import type { Member, Message } from "../api/types";
+import type { Attachment, Member, Message } from "../api/types";
 import { useMessageActions } from "../room/use-message-actions";
 import { useOlderHistory } from "../room/use-older-history";
 import { useReadMarker } from "../room/use-read-marker";
 import { useRoom } from "../room/use-room";
 import { useScrollAnchor } from "../room/use-scroll-anchor";
+import { useUploads } from "../room/use-uploads";
 import { navigate } from "../router";
 import { isOnline, typingLine } from "../state/room";
 import { lastSeq } from "../state/timeline";
@@ -13,6 +14,7 @@ import { Composer } from "./Composer";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { MemberPanel } from "./MemberPanel";
 import { MessageList } from "./MessageList";
+import { ImageViewer } from "./MessageMedia";
 import { PeerPanel } from "./PeerPanel";
 import { RoomHeader } from "./RoomHeader";
 import { showError } from "./Toasts";
@@ -31,6 +33,9 @@ export function RoomView(props: {
   const [editing, setEditing] = useState<Message | null>(null);
   const [deleting, setDeleting] = useState<Message | null>(null);
   const [panelShown, setPanelShown] = useState(false);
+  const [viewing, setViewing] = useState<{ images: Attachment[]; index: number } | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const uploads = useUploads(props.roomId);
   const anchor = useScrollAnchor(state.timeline);
   const older = useOlderHistory({
     roomId: props.roomId,
@@ -68,7 +73,32 @@ export function RoomView(props: {
   const title = direct ? (peer?.displayName ?? "Direct message") : room ? `# ${room.name}` : "…";
 
   return (
-    <section class="room" aria-label={title} data-connection={state.connection}>
+    <section
+      class={dragging ? "room dragging" : "room"}
+      aria-label={title}
+      data-connection={state.connection}
+      onDragOver={(event) => {
+        if (!event.dataTransfer?.types.includes("Files")) return;
+        event.preventDefault(); // lets the drop happen here rather than the browser opening the file
+        setDragging(true);
+      }}
+      onDragLeave={(event) => {
+        if (event.relatedTarget === null || !event.currentTarget.contains(event.relatedTarget as Node))
+          setDragging(false);
+      }}
+      onDrop={(event) => {
+        const files = [...(event.dataTransfer?.files ?? [])];
+        if (files.length === 0) return;
+        event.preventDefault();
+        setDragging(false);
+        uploads.add(files);
+      }}
+    >
+      {dragging && (
+        <div class="drop-hint" aria-hidden="true">
+          Drop files to send them to {title}
+        </div>
+      )}
       <RoomHeader
         title={title}
         room={room}
@@ -105,6 +135,8 @@ export function RoomView(props: {
             onDelete={setDeleting}
             onRetry={actions.retry}
             onDiscard={actions.discard}
+            onOpenImage={(images, index) => setViewing({ images, index })}
+            onRemovePreview={actions.removePreview}
           />
         </section>
         {panelShown && peer && (
@@ -129,9 +161,10 @@ export function RoomView(props: {
       <Composer
         roomName={title}
         editing={editing}
-        onSend={(body) => {
+        uploads={uploads}
+        onSend={(body, attachments) => {
           anchor.followNewest();
-          actions.send(body);
+          actions.send(body, attachments);
         }}
         onSaveEdit={(message, body) => {
           setEditing(null);
@@ -140,6 +173,14 @@ export function RoomView(props: {
         onCancelEdit={() => setEditing(null)}
         onTyping={(typing) => open.socket.send({ type: "typing", typing })}
       />
+      {viewing && (
+        <ImageViewer
+          images={viewing.images}
+          index={viewing.index}
+          onIndex={(index) => setViewing({ ...viewing, index })}
+          onClose={() => setViewing(null)}
+        />
+      )}
       {deleting && (
         <ConfirmDialog
           title="Delete message"

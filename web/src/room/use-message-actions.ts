@@ -1,7 +1,7 @@
 import { useCallback } from "preact/hooks";
 import { answer } from "../api/answers";
 import { api, roomParam } from "../api/client";
-import type { Message } from "../api/types";
+import type { Attachment, Message } from "../api/types";
 import { showError } from "../components/Toasts";
 import { newClientId, type PendingSend } from "../state/timeline";
 import type { OpenRoom } from "./use-room";
@@ -14,10 +14,11 @@ export function useMessageActions(room: OpenRoom, roomId: string) {
   const { sendMessage } = room.socket;
 
   const send = useCallback(
-    (body: string) => {
+    (body: string, attachments: Attachment[] = []) => {
       const pending: PendingSend = {
         clientId: newClientId(),
         body,
+        attachments,
         createdAt: new Date().toISOString(),
         status: "sending",
       };
@@ -74,5 +75,22 @@ export function useMessageActions(room: OpenRoom, roomId: string) {
     [dispatch, roomId],
   );
 
-  return { send, retry, discard, edit, remove };
+  /** The author takes a link preview off their message. */
+  const removePreview = useCallback(
+    async (message: Message) => {
+      try {
+        const changed = await answer(
+          api.rooms[":roomId"].messages[":seq"].preview.$delete({
+            param: { ...roomParam(roomId), seq: message.seq },
+          }),
+        );
+        dispatch({ type: "changed", message: changed });
+      } catch (error) {
+        showError("Could not remove the link preview", error);
+      }
+    },
+    [dispatch, roomId],
+  );
+
+  return { send, retry, discard, edit, remove, removePreview };
 }

@@ -200,6 +200,7 @@ export function changeMembers(room: RoomDetail, info: MemberInfo, change: Member
     displayName: info.displayName,
     role: info.role,
     online: known?.online ?? false,
+    avatarUrl: info.avatarUrl,
   };
   return { ...room, members: [...others, member].sort(byRoleAndName) };
 }
