@@ -5,6 +5,7 @@ import { type Session, updateUser } from "../api/session";
 import type { DiscoveredRoom, PublicProfile } from "../api/types";
 import { navigate } from "../router";
 import { Avatar } from "./Avatar";
+import { AvatarEditor } from "./AvatarEditor";
 import { Dialog } from "./Dialog";
 
 // The dialogs of the sidebar: create a room, browse and join public rooms, start a direct chat,
@@ -150,7 +151,7 @@ export function PeoplePicker(props: { action: string; onPick: (person: PublicPro
         {people?.length === 0 && <li class="muted">Nobody found.</li>}
         {people?.map((person) => (
           <li key={person.id}>
-            <Avatar name={person.displayName} id={person.id} online={person.online} />
+            <Avatar name={person.displayName} id={person.id} online={person.online} url={person.avatarUrl} />
             <span class="pick-text">
               <strong>{person.displayName}</strong>
               <span class="muted">@{person.username}</span>
@@ -200,6 +201,7 @@ export function ProfileDialog({ session, onClose }: { session: Session; onClose:
   }
   return (
     <Dialog title="Your profile" onClose={onClose}>
+      <AvatarEditor session={session} />
       <form onSubmit={submit} class="stack">
         <p class="muted">@{session.user.username}</p>
         <label for="profile-name">Display name</label>

@@ -28,7 +28,7 @@ export function PeerPanel(props: { peer: Member; online: boolean; onClose: () =>
         </button>
       </header>
       <div class="peer">
-        <Avatar name={peer.displayName} id={peer.userId} online={props.online} />
+        <Avatar name={peer.displayName} id={peer.userId} online={props.online} url={peer.avatarUrl} />
         <strong>
           <bdi>{peer.displayName}</bdi>
         </strong>

@@ -47,7 +47,7 @@ export function RoomHeader(props: {
           aria-expanded={props.panelShown}
           onClick={props.onTogglePanel}
         >
-          <Avatar name={peer.displayName} id={peer.userId} online={props.peerOnline} />
+          <Avatar name={peer.displayName} id={peer.userId} online={props.peerOnline} url={peer.avatarUrl} />
         </button>
       )}
       {room && !direct && (
