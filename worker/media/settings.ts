@@ -17,6 +17,8 @@ export type MediaSettings = {
   urlTtlSeconds: number;
   /** `host` or `host:port` entries a link preview may fetch although they are not public addresses. */
   previewAllowHosts: string[];
+  /** Whether previews may fetch public hosts at all (off: only previewAllowHosts). */
+  previewPublic: boolean;
 };
 
 export function mediaSettings(env: Env): MediaSettings {
@@ -29,6 +31,7 @@ export function mediaSettings(env: Env): MediaSettings {
       .split(",")
       .map((entry) => entry.trim().toLowerCase())
       .filter(Boolean),
+    previewPublic: env.LINK_PREVIEWS_PUBLIC !== "false",
   };
 }
 

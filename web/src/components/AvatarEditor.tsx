@@ -109,7 +109,7 @@ export function AvatarEditor({ session }: { session: Session }) {
       <legend>Avatar</legend>
       {bitmap ? (
         <div class="avatar-crop">
-          <canvas ref={canvas} width={PREVIEW} height={PREVIEW} aria-label="Your new avatar" />
+          <canvas ref={canvas} width={PREVIEW} height={PREVIEW} role="img" aria-label="Your new avatar" />
           <div class="stack">
             <Slider
               label="Zoom"

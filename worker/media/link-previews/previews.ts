@@ -31,13 +31,18 @@ export function firstLink(text: string): string | null {
   }
 }
 
+function policyOf(env: Env): Policy {
+  const settings = mediaSettings(env);
+  return { allowHosts: settings.previewAllowHosts, publicHosts: settings.previewPublic };
+}
+
 const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 
 /** The card of a URL, or null when it has none (or may not be fetched). */
 export async function linkPreviewFor(
   env: Env,
   url: string,
-  policy: Policy = { allowHosts: mediaSettings(env).previewAllowHosts },
+  policy: Policy = policyOf(env),
 ): Promise<StoredLinkPreview | null> {
   const db = database(env.DB);
   const [cached] = await db.select().from(linkPreviews).where(eq(linkPreviews.url, url));

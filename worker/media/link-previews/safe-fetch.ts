@@ -12,7 +12,12 @@ import { ipIsPublic, nameIsLocal } from "./addresses";
 // networks; the check is what keeps `wrangler dev` and self-hosted workerd from being aimed at
 // their own machine.
 
-export type Policy = { allowHosts: string[]; resolve?: (name: string) => Promise<string[]> };
+export type Policy = {
+  allowHosts: string[];
+  /** false: nothing but allowHosts (servers started for tests never reach the internet). */
+  publicHosts?: boolean;
+  resolve?: (name: string) => Promise<string[]>;
+};
 export type Limits = { deadline: AbortSignal; maxBytes: number; maxRedirects: number; accept: string };
 export type Fetched = { url: string; contentType: string; body: Uint8Array };
 
@@ -44,6 +49,7 @@ export async function refusalFor(url: URL, policy: Policy, signal?: AbortSignal)
   if (url.protocol !== "http:" && url.protocol !== "https:") return "not http(s)";
   if (url.username || url.password) return "credentials in the URL";
   if (allowed(url, policy.allowHosts)) return null;
+  if (policy.publicHosts === false) return "only LINK_PREVIEW_ALLOW_HOSTS may be fetched here";
   if (url.port !== "") return "not the default port";
   const literal = ipIsPublic(url.hostname);
   if (literal !== null) return literal ? null : "not a public address";
