@@ -47,8 +47,10 @@ beforeAll(async () => {
   });
   pages = await listen((request, response) => {
     pageHits.push(request.url ?? "");
-    if (request.url === "/article") return response.writeHead(200, { "content-type": "text/html" }).end(ARTICLE);
-    if (request.url === "/boats.png") return response.writeHead(200, { "content-type": "image/png" }).end(boatsPng);
+    if (request.url === "/article")
+      return response.writeHead(200, { "content-type": "text/html" }).end(ARTICLE);
+    if (request.url === "/boats.png")
+      return response.writeHead(200, { "content-type": "image/png" }).end(boatsPng);
     if (request.url === "/to-internal")
       return response.writeHead(302, { location: `http://127.0.0.1:${portOf(secret)}/admin` }).end();
     response.writeHead(404).end();
@@ -104,7 +106,10 @@ async function roomOfTwo(name: string): Promise<{ alice: Page; bob: Page }> {
   await alice.getByRole("button", { name: "Create room" }).click();
   await live(alice);
   await bob.getByRole("button", { name: "Browse", exact: true }).click();
-  await bob.getByRole("dialog", { name: "Browse public rooms" }).getByRole("button", { name: `Join # ${name}` }).click();
+  await bob
+    .getByRole("dialog", { name: "Browse public rooms" })
+    .getByRole("button", { name: `Join # ${name}` })
+    .click();
   await live(bob);
   return { alice, bob };
 }
@@ -127,7 +132,9 @@ async function pastePicture(page: Page, width: number, height: number, name: str
       const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, "image/png"));
       const data = new DataTransfer();
       if (blob) data.items.add(new File([blob], name, { type: "image/png" }));
-      document.activeElement?.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+      document.activeElement?.dispatchEvent(
+        new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }),
+      );
     },
     { width, height, name },
   );
@@ -181,7 +188,9 @@ describe("sharing files in the browser", () => {
         timeout: WAIT,
       })
       .toBe(true);
-    const after = await image.evaluate((img: HTMLImageElement) => img.getBoundingClientRect().toJSON() as { width: number; height: number });
+    const after = await image.evaluate(
+      (img: HTMLImageElement) => img.getBoundingClientRect().toJSON() as { width: number; height: number },
+    );
     expect([Math.round(after.width), Math.round(after.height)]).toEqual([360, 240]);
     await bob.screenshot({ path: screenshotPath("media-image-loaded.png") });
 
@@ -189,7 +198,10 @@ describe("sharing files in the browser", () => {
     const viewer = bob.getByRole("dialog", { name: /harbour\.png/ });
     await viewer.waitFor();
     await expect
-      .poll(() => viewer.locator("img").evaluate((img: HTMLImageElement) => img.naturalWidth), { message: "the full image loaded", timeout: WAIT })
+      .poll(() => viewer.locator("img").evaluate((img: HTMLImageElement) => img.naturalWidth), {
+        message: "the full image loaded",
+        timeout: WAIT,
+      })
       .toBe(1200);
     expect(await viewer.locator("img").getAttribute("alt")).toBe("harbour.png");
     await bob.screenshot({ path: screenshotPath("media-viewer.png") });
@@ -203,7 +215,10 @@ describe("sharing files in the browser", () => {
     await pastePicture(alice, 300, 400, "two.png");
     await pastePicture(alice, 500, 500, "three.png");
     await expect
-      .poll(() => alice.locator('.upload[data-status="done"]').count(), { message: "three uploads done", timeout: WAIT })
+      .poll(() => alice.locator('.upload[data-status="done"]').count(), {
+        message: "three uploads done",
+        timeout: WAIT,
+      })
       .toBe(3);
     await composer(alice).press("Enter");
     await bob.getByRole("button", { name: "Open two.png" }).click();
@@ -244,7 +259,11 @@ describe("sharing files in the browser", () => {
       uploadThroughput: 4 * 1024 * 1024,
     });
     const picker = alice.getByTestId("file-picker");
-    await picker.setInputFiles({ name: "archive.zip", mimeType: "application/zip", buffer: Buffer.alloc(12 * 1024 * 1024, 7) });
+    await picker.setInputFiles({
+      name: "archive.zip",
+      mimeType: "application/zip",
+      buffer: Buffer.alloc(12 * 1024 * 1024, 7),
+    });
     const bar = alice.getByRole("progressbar", { name: "Uploading archive.zip" });
     await bar.waitFor();
     await expect
@@ -253,11 +272,17 @@ describe("sharing files in the browser", () => {
     await alice.screenshot({ path: screenshotPath("media-upload-progress.png") });
     expect(await alice.getByRole("button", { name: "Send" }).isDisabled()).toBe(true);
 
-    await picker.setInputFiles({ name: "second.zip", mimeType: "application/zip", buffer: Buffer.alloc(12 * 1024 * 1024, 8) });
+    await picker.setInputFiles({
+      name: "second.zip",
+      mimeType: "application/zip",
+      buffer: Buffer.alloc(12 * 1024 * 1024, 8),
+    });
     await alice.getByRole("button", { name: "Cancel second.zip" }).click();
     await alice.locator(".upload", { hasText: "second.zip" }).waitFor({ state: "detached" });
 
-    await alice.locator('.upload[data-status="done"]', { hasText: "archive.zip" }).waitFor({ timeout: 60_000 });
+    await alice
+      .locator('.upload[data-status="done"]', { hasText: "archive.zip" })
+      .waitFor({ timeout: 60_000 });
     await composer(alice).press("Enter");
     await bob.getByRole("link", { name: /^Download archive\.zip/ }).waitFor();
     expect(await bob.getByRole("link", { name: /second\.zip/ }).count()).toBe(0);
@@ -268,7 +293,9 @@ describe("sharing files in the browser", () => {
     const base = `http://127.0.0.1:${portOf(pages)}`;
     await composer(alice).fill(`This one goes nowhere: ${base}/to-internal`);
     await composer(alice).press("Enter");
-    await expect.poll(() => pageHits.includes("/to-internal"), { message: "the redirect was asked for", timeout: WAIT }).toBe(true);
+    await expect
+      .poll(() => pageHits.includes("/to-internal"), { message: "the redirect was asked for", timeout: WAIT })
+      .toBe(true);
     await composer(alice).fill(`Tides for the week: ${base}/article`);
     await composer(alice).press("Enter");
 
@@ -276,7 +303,10 @@ describe("sharing files in the browser", () => {
     await card.waitFor();
     await card.getByText("High and low water for the whole week").waitFor();
     await expect
-      .poll(() => card.locator("img").evaluate((img: HTMLImageElement) => img.naturalWidth), { message: "its image loaded", timeout: WAIT })
+      .poll(() => card.locator("img").evaluate((img: HTMLImageElement) => img.naturalWidth), {
+        message: "its image loaded",
+        timeout: WAIT,
+      })
       .toBeGreaterThan(0);
     expect(await card.locator("img").getAttribute("src")).toMatch(/^\/api\/files\/previews\//);
     await bob.screenshot({ path: screenshotPath("media-link-card.png") });
@@ -294,7 +324,9 @@ describe("sharing files in the browser", () => {
     await composer(alice).press("Enter");
     await alice.getByRole("button", { name: "Edit profile" }).click();
     const dialog = alice.getByRole("dialog", { name: "Your profile" });
-    await dialog.locator('input[type="file"]').setInputFiles({ name: "me.png", mimeType: "image/png", buffer: boatsPng });
+    await dialog
+      .locator('input[type="file"]')
+      .setInputFiles({ name: "me.png", mimeType: "image/png", buffer: boatsPng });
     await dialog.getByRole("img", { name: "Your new avatar" }).waitFor();
     await dialog.getByLabel("Left–right").fill("0.3");
     await alice.screenshot({ path: screenshotPath("media-avatar-crop.png") });
