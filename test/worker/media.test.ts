@@ -11,8 +11,10 @@ import {
   closeAllSockets,
   createRoom,
   errorOf,
+  eventually,
   history,
   type Message,
+  myRooms,
   roomSocket,
   roomStub,
   roomWithCast,
@@ -358,6 +360,23 @@ describe("sending files", () => {
       contentType: "image/png",
     });
     expect((await fetchFile(fetched?.attachments[1]?.url ?? "")).status).toBe(200);
+    // The room list says what was sent, not "deleted" (its preview of an empty body).
+    await eventually(
+      async () => {
+        const listed = (await myRooms(member.accessToken)).find((item) => item.id === room.id);
+        expect(listed?.lastMessage).toMatchObject({ seq: message.seq, body: "📎 2 files" });
+      },
+      { roomId: room.id },
+    );
+    const single = await uploaded(owner.accessToken, room.id, "b.png", png(8, 8), "image/png");
+    const next = await sendFiles(owner.accessToken, room.id, [single.id]);
+    await eventually(
+      async () => {
+        const listed = (await myRooms(member.accessToken)).find((item) => item.id === room.id);
+        expect(listed?.lastMessage).toMatchObject({ seq: next.seq, body: "📎 b.png" });
+      },
+      { roomId: room.id },
+    );
   });
 
   it("sends files over the socket too", async () => {
