@@ -18,9 +18,19 @@ export function declaredLength(header: string | undefined, max: number, what: st
     throw new ApiError("length_required", "Send the file with a Content-Length header.");
   const length = Number(header.trim());
   if (length > max)
-    throw new ApiError("payload_too_large", `${what} may be at most ${max} bytes; this one has ${length}.`);
+    throw new ApiError(
+      "payload_too_large",
+      `${what} may be at most ${inWords(max)}; this one is ${inWords(length)}.`,
+    );
   if (length === 0) throw invalidRequest("The file is empty.");
   return length;
+}
+
+/** A size as people read it: "25 MiB", "1.5 MiB", "300 KiB", "12 bytes". */
+function inWords(bytes: number): string {
+  const [unit, size] =
+    bytes >= 1024 * 1024 ? ["MiB", 1024 * 1024] : bytes >= 1024 ? ["KiB", 1024] : ["bytes", 1];
+  return `${Number((bytes / size).toFixed(1))} ${unit}`;
 }
 
 /** The OpenAPI request body of a raw upload. */
