@@ -146,7 +146,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
 async function startOnce(options: LocalServerOptions, port: number): Promise<LocalServer> {
   const args = await devArgs(port, options.persistTo);
-  for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
+  // A server started for the tests, the seed or the benchmark never reaches the internet: link
+  // previews fetch only what LINK_PREVIEW_ALLOW_HOSTS lets through (a test's own page server).
+  const vars = { LINK_PREVIEWS_PUBLIC: "false", ...options.vars };
+  for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   if (options.config) args.push("--config", options.config);
   args.push(...(options.extraArgs ?? []));
   const child = spawnWrangler(args, { quiet: options.quiet ?? true, env: options.env });

@@ -86,9 +86,23 @@ describe("formatting in a message", () => {
 });
 
 const members: Member[] = [
-  { userId: "u-ann", username: "ann", displayName: "Ann Lee", role: "owner", online: true },
-  { userId: "u-ben", username: "ben.s", displayName: "Ben Stone", role: "member", online: false },
-  { userId: "u-cat", username: "cat", displayName: "Catherine", role: "member", online: false },
+  { userId: "u-ann", username: "ann", displayName: "Ann Lee", role: "owner", online: true, avatarUrl: null },
+  {
+    userId: "u-ben",
+    username: "ben.s",
+    displayName: "Ben Stone",
+    role: "member",
+    online: false,
+    avatarUrl: null,
+  },
+  {
+    userId: "u-cat",
+    username: "cat",
+    displayName: "Catherine",
+    role: "member",
+    online: false,
+    avatarUrl: null,
+  },
 ];
 
 describe("mentions", () => {

@@ -22,6 +22,8 @@ const message = (reactions: Message["reactions"] = []): Message => ({
   pinnedAt: null,
   pinnedBy: null,
   thread: null,
+  attachments: [],
+  linkPreview: null,
 });
 
 describe("reactions on the client", () => {

@@ -123,6 +123,7 @@ export const authRoutes = openRoutes()
       createdAt: new Date(),
       online: false,
       lastSeenAt: null,
+      avatarKey: null,
     };
     try {
       await db.insert(users).values(user);

@@ -1,14 +1,19 @@
 import { useEffect, useId, useRef, useState } from "preact/hooks";
-import { characterCount, MAX_MESSAGE_CHARS, type Member, type Message } from "../api/types";
+import { type Attachment, characterCount, MAX_MESSAGE_CHARS, type Member, type Message } from "../api/types";
 import { useMentionSuggestions } from "../room/use-mention-suggestions";
+import type { Uploads } from "../room/use-uploads";
 import { loadDraft, saveDraft } from "../state/drafts";
 import { browserStorage } from "../state/kept";
 import { MentionList } from "./MentionList";
+import { UploadTray } from "./UploadTray";
 
 // Enter sends, Shift+Enter starts a new line. The character limit shows as it nears. While you
 // type, the room hears "typing" (at most every 3 s), and "stopped" when you send or go quiet.
 // What you type is kept as a draft for this room (or thread) in the browser until you send it;
 // `@` offers the room's members; "Reply" shows what you quote above the box.
+// Files (where `uploads` is given) come by the paperclip button, by pasting, or by dropping them on
+// the room (RoomView); they upload at once, and the message goes when they all have (its text may
+// then be empty).
 
 const TYPING_REPEAT_MS = 3000;
 const TYPING_IDLE_MS = 4000;
@@ -29,7 +34,9 @@ export type ComposerProps = {
   /** The message a reply quotes, shown above the box until sent or cancelled. */
   quoting?: Message | null;
   nameOf: (userId: string) => string;
-  onSend: (body: string) => void;
+  onSend: (body: string, attachments: Attachment[]) => void;
+  /** The room's uploads; without them (a thread's composer) the box takes no files. */
+  uploads?: Uploads;
   onSaveEdit?: (message: Message, body: string) => void;
   onCancelEdit?: () => void;
   onCancelQuote?: () => void;
@@ -94,16 +101,22 @@ export function Composer(props: ComposerProps) {
   const count = characterCount(text);
   const tooLong = count > MAX_MESSAGE_CHARS;
   const empty = text.trim().length === 0;
+  const uploads = props.uploads?.uploads ?? [];
+  const ready = props.uploads?.ready ?? { attachments: [], ready: true };
+  const files = editing ? [] : ready.attachments;
+  const blocked = tooLong || (empty && files.length === 0) || (!editing && !ready.ready);
+  const picker = useRef<HTMLInputElement>(null);
 
   function submit() {
-    if (empty || tooLong) return;
+    if (blocked) return;
     stopTyping();
     if (editing) {
       props.onSaveEdit?.(editing, text);
       setText(loadDraft(storage, props.me, props.draftPlace));
       return;
     }
-    props.onSend(text);
+    props.onSend(empty ? "" : text, files);
+    props.uploads?.sent(uploads.map((upload) => upload.localId));
     write("");
   }
 
@@ -145,7 +158,36 @@ export function Composer(props: ComposerProps) {
           </button>
         </div>
       )}
+      {props.uploads && (
+        <UploadTray uploads={uploads} onCancel={props.uploads.cancel} onRetry={props.uploads.retry} />
+      )}
       <div class="composer-row">
+        {props.uploads && !editing && (
+          <>
+            <button
+              type="button"
+              class="attach-button icon-button"
+              aria-label="Attach files"
+              title="Attach files"
+              onClick={() => picker.current?.click()}
+            >
+              📎
+            </button>
+            <input
+              ref={picker}
+              type="file"
+              multiple
+              class="visually-hidden"
+              tabIndex={-1}
+              aria-hidden="true"
+              data-testid="file-picker"
+              onChange={(event) => {
+                props.uploads?.add([...(event.currentTarget.files ?? [])]);
+                event.currentTarget.value = "";
+              }}
+            />
+          </>
+        )}
         <label for={props.inputId} class="visually-hidden">
           {props.label}
         </label>
@@ -192,6 +234,12 @@ export function Composer(props: ComposerProps) {
             stopTyping();
             mentions.update("", 0);
           }}
+          onPaste={(event) => {
+            const pasted = [...(event.clipboardData?.files ?? [])];
+            if (pasted.length === 0 || editing || !props.uploads) return; // text pastes as text
+            event.preventDefault();
+            props.uploads.add(pasted);
+          }}
           onKeyDown={(event) => {
             if (mentions.onKey(event)) return;
             if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -204,7 +252,7 @@ export function Composer(props: ComposerProps) {
             }
           }}
         />
-        <button type="submit" class="primary" disabled={empty || tooLong}>
+        <button type="submit" class="primary" disabled={blocked}>
           {editing ? "Save" : "Send"}
         </button>
       </div>

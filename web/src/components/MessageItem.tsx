@@ -4,6 +4,8 @@ import { isThreadUnread } from "../state/threads";
 import { mentionKind } from "../text/mentions";
 import { ActionMenu, type MenuAction } from "./ActionMenu";
 import { Avatar } from "./Avatar";
+import { LinkCard } from "./LinkCard";
+import { MessageMedia } from "./MessageMedia";
 import type { MessageContext } from "./message-context";
 import { Reactions } from "./Reactions";
 import { RichText } from "./RichText";
@@ -80,7 +82,9 @@ export function MessageItem(props: {
       aria-label={`${name} at ${clockTime(message.createdAt)}${message.pinnedAt ? ", pinned" : ""}`}
       tabIndex={-1}
     >
-      {!own && !grouped && <Avatar name={name} id={message.userId} />}
+      {!own && !grouped && (
+        <Avatar name={name} id={message.userId} url={ctx.members.get(message.userId)?.avatarUrl} />
+      )}
       <div class="bubble-wrap">
         {!grouped && (
           <div class="message-meta">
@@ -92,13 +96,20 @@ export function MessageItem(props: {
         )}
         {message.replyTo && <Quote quote={message.replyTo} ctx={ctx} />}
         <div class="bubble-row">
-          <div class={deleted ? "bubble deleted" : "bubble"}>
+          <div class={deleted ? "bubble deleted" : message.body === "" ? "bubble files-only" : "bubble"}>
             {deleted ? (
               <em>This message was deleted</em>
             ) : (
               <RichText text={message.body} mentionStyle={mentionStyle} />
             )}
             {message.editedAt && !deleted && <span class="edited"> (edited)</span>}
+            <MessageMedia attachments={message.attachments ?? []} onOpenImage={ctx.onOpenImage} />
+            {message.linkPreview && (
+              <LinkCard
+                preview={message.linkPreview}
+                onRemove={own ? () => ctx.onRemovePreview(message) : undefined}
+              />
+            )}
           </div>
           {actions.length > 0 && (
             <ActionMenu label="Message actions" actions={actions} align={own ? "end" : "start"}>
@@ -163,7 +174,12 @@ function ThreadSummary(props: { root: Message; ctx: MessageContext }) {
     >
       <span class="thread-avatars" aria-hidden="true">
         {thread.participantIds.slice(0, 3).map((userId) => (
-          <Avatar key={userId} name={ctx.nameOf(userId)} id={userId} />
+          <Avatar
+            key={userId}
+            name={ctx.nameOf(userId)}
+            id={userId}
+            url={ctx.members.get(userId)?.avatarUrl}
+          />
         ))}
       </span>
       <span class="thread-count">{replies}</span>

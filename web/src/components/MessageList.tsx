@@ -2,6 +2,7 @@ import type { Message, Receipt } from "../api/types";
 import { asSentence, dayLabel, readableTimes, sameDay } from "../format";
 import type { PendingSend } from "../state/timeline";
 import { MessageItem, type Placement, Quote, type ReceiptLabel } from "./MessageItem";
+import { MessageMedia } from "./MessageMedia";
 import type { MessageContext } from "./message-context";
 import { RichText } from "./RichText";
 
@@ -76,6 +77,7 @@ export function MessageList(props: Props) {
           {send.quote && <Quote quote={send.quote} ctx={ctx} />}
           <div class="bubble">
             <RichText text={send.body} />
+            <MessageMedia attachments={send.attachments ?? []} onOpenImage={ctx.onOpenImage} />
           </div>
           {send.status === "sending" ? (
             <div class="receipt">Sending…</div>

@@ -95,7 +95,7 @@ export function RoomHeader(props: {
           aria-expanded={props.panel === "people"}
           onClick={() => props.onTogglePanel("people")}
         >
-          <Avatar name={peer.displayName} id={peer.userId} online={props.peerOnline} />
+          <Avatar name={peer.displayName} id={peer.userId} online={props.peerOnline} url={peer.avatarUrl} />
         </button>
       )}
       {room && !direct && (

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { useCallback, useMemo, useState } from "preact/hooks";
 import type { Session } from "../api/session";
-import type { Member, Message, RoomDetail, RoomSummary } from "../api/types";
+import type { Attachment, Member, Message, RoomDetail, RoomSummary } from "../api/types";
 import { useJump } from "../room/use-jump";
 import { useMessageActions } from "../room/use-message-actions";
 import { useNewerHistory } from "../room/use-newer-history";
@@ -10,6 +10,7 @@ import { useReadMarker } from "../room/use-read-marker";
 import { useRoom } from "../room/use-room";
 import { useScrollAnchor } from "../room/use-scroll-anchor";
 import { useThread } from "../room/use-thread";
+import { useUploads } from "../room/use-uploads";
 import { navigate } from "../router";
 import { draftPlace } from "../state/drafts";
 import { browserStorage } from "../state/kept";
@@ -21,6 +22,7 @@ import { Composer } from "./Composer";
 import { EmojiPicker } from "./EmojiPicker";
 import { MemberPanel } from "./MemberPanel";
 import { MessageList } from "./MessageList";
+import { ImageViewer } from "./MessageMedia";
 import type { MessageContext } from "./message-context";
 import { PeerPanel } from "./PeerPanel";
 import { PinnedPanel } from "./PinnedPanel";
@@ -57,6 +59,9 @@ export function RoomView(props: {
   const [panel, setPanel] = useState<Panel | null>(null);
   const [threadSeq, setThreadSeq] = useState<number | null>(null);
   const anchor = useScrollAnchor(state.timeline, state.timeline.gapAfter);
+  const [viewing, setViewing] = useState<{ images: Attachment[]; index: number } | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const uploads = useUploads(props.roomId);
   const older = useOlderHistory({
     roomId: props.roomId,
     latest: open.latest,
@@ -124,6 +129,8 @@ export function RoomView(props: {
     },
     onPin: (message, pinned) => void actions.pin(message, pinned),
     onJump: (seq) => void jump.jumpTo(seq),
+    onOpenImage: (images, index) => setViewing({ images, index }),
+    onRemovePreview: (message) => void actions.removePreview(message),
   };
 
   if (state.gone) {
@@ -153,7 +160,32 @@ export function RoomView(props: {
     .join();
 
   return (
-    <section class={panel ? "room with-panel" : "room"} aria-label={title} data-connection={state.connection}>
+    <section
+      class={["room", panel && "with-panel", dragging && "dragging"].filter(Boolean).join(" ")}
+      aria-label={title}
+      data-connection={state.connection}
+      onDragOver={(event) => {
+        if (!event.dataTransfer?.types.includes("Files")) return;
+        event.preventDefault(); // lets the drop happen here rather than the browser opening the file
+        setDragging(true);
+      }}
+      onDragLeave={(event) => {
+        if (event.relatedTarget === null || !event.currentTarget.contains(event.relatedTarget as Node))
+          setDragging(false);
+      }}
+      onDrop={(event) => {
+        const files = [...(event.dataTransfer?.files ?? [])];
+        if (files.length === 0) return;
+        event.preventDefault();
+        setDragging(false);
+        uploads.add(files);
+      }}
+    >
+      {dragging && (
+        <div class="drop-hint" aria-hidden="true">
+          Drop files to send them to {title}
+        </div>
+      )}
       <RoomHeader
         title={heading}
         room={room}
@@ -229,10 +261,11 @@ export function RoomView(props: {
             draftPlace={draftPlace(props.roomId)}
             editing={editing}
             quoting={quoting}
-            onSend={(body) => {
+            uploads={uploads}
+            onSend={(body, attachments) => {
               if (timeline.gapAfter !== null) open.dispatch({ type: "latest" });
               anchor.followNewest();
-              actions.send(body, { quote: quoting });
+              actions.send(body, { quote: quoting, attachments });
               setQuoting(null);
             }}
             onSaveEdit={(message, body) => {
@@ -297,6 +330,14 @@ export function RoomView(props: {
             setPicking(null);
             if (picking.opener?.isConnected) picking.opener.focus();
           }}
+        />
+      )}
+      {viewing && (
+        <ImageViewer
+          images={viewing.images}
+          index={viewing.index}
+          onIndex={(index) => setViewing({ ...viewing, index })}
+          onClose={() => setViewing(null)}
         />
       )}
       <RoomDialogs

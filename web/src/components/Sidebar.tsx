@@ -52,7 +52,7 @@ export function Sidebar(props: {
           onClick={() => props.onOpen("profile")}
           aria-label="Edit profile"
         >
-          <Avatar name={me.displayName} id={me.id} />
+          <Avatar name={me.displayName} id={me.id} url={me.avatarUrl} />
           <span class="profile-name">
             <bdi>{me.displayName}</bdi>
           </span>
@@ -96,7 +96,9 @@ export function Sidebar(props: {
                           navigate(`/rooms/${room.id}`);
                         }}
                       >
-                        {room.kind === "direct" && <Avatar name={label} id={room.peer?.id ?? room.id} />}
+                        {room.kind === "direct" && (
+                          <Avatar name={label} id={room.peer?.id ?? room.id} url={room.peer?.avatarUrl} />
+                        )}
                         <span class="room-text">
                           <span class="room-line">
                             <span

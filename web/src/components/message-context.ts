@@ -1,4 +1,4 @@
-import type { Member, Message } from "../api/types";
+import type { Attachment, Member, Message } from "../api/types";
 
 // What every message in a room needs to know and do, handed down once from RoomView rather than
 // as a dozen props through MessageList to each message.
@@ -27,4 +27,8 @@ export type MessageContext = {
   onOpenThread: (message: Message) => void;
   onPin: (message: Message, pinned: boolean) => void;
   onJump: (seq: number) => void;
+  /** Opens the image viewer on one of a message's images. */
+  onOpenImage: (images: Attachment[], index: number) => void;
+  /** The author takes the link preview off their message. */
+  onRemovePreview: (message: Message) => void;
 };

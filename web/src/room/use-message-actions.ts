@@ -1,7 +1,7 @@
 import { useCallback } from "preact/hooks";
 import { answer, done } from "../api/answers";
 import { api, roomParam } from "../api/client";
-import type { Message } from "../api/types";
+import type { Attachment, Message } from "../api/types";
 import { showError } from "../components/Toasts";
 import { browserStorage } from "../state/kept";
 import { rememberEmoji } from "../state/recent-emoji";
@@ -10,9 +10,9 @@ import type { OpenRoom } from "./use-room";
 
 // What we do to messages: send (shown at once as pending, confirmed by the socket; in a thread,
 // or quoting another), retry or discard a send that failed, edit or delete over the API, react
-// (over the socket while it is live, else the API) and pin.
+// (over the socket while it is live, else the API), pin, and take a link preview off.
 
-export type SendOptions = { threadSeq?: number; quote?: Message | null };
+export type SendOptions = { threadSeq?: number; quote?: Message | null; attachments?: Attachment[] };
 
 export function useMessageActions(room: OpenRoom, roomId: string) {
   const { dispatch, latest } = room;
@@ -20,10 +20,11 @@ export function useMessageActions(room: OpenRoom, roomId: string) {
 
   const send = useCallback(
     (body: string, options: SendOptions = {}) => {
-      const quote = options.quote;
+      const { quote, attachments = [] } = options;
       const pending: PendingSend = {
         clientId: newClientId(),
         body,
+        attachments,
         createdAt: new Date().toISOString(),
         status: "sending",
         ...(options.threadSeq !== undefined ? { threadSeq: options.threadSeq } : {}),
@@ -118,5 +119,22 @@ export function useMessageActions(room: OpenRoom, roomId: string) {
     [roomId],
   );
 
-  return { send, retry, discard, edit, remove, react, pin };
+  /** The author takes a link preview off their message. */
+  const removePreview = useCallback(
+    async (message: Message) => {
+      try {
+        const changed = await answer(
+          api.rooms[":roomId"].messages[":seq"].preview.$delete({
+            param: { ...roomParam(roomId), seq: message.seq },
+          }),
+        );
+        dispatch({ type: "changed", message: changed });
+      } catch (error) {
+        showError("Could not remove the link preview", error);
+      }
+    },
+    [dispatch, roomId],
+  );
+
+  return { send, retry, discard, edit, remove, react, pin, removePreview };
 }

@@ -255,6 +255,7 @@ export function changeMembers(
     displayName: info.displayName,
     role: info.role,
     online: known?.online ?? false,
+    avatarUrl: info.avatarUrl,
   };
   return { ...room, role, members: [...others, member].sort(byRoleAndName) };
 }

@@ -1,4 +1,4 @@
-import type { Message } from "../api/types";
+import type { Attachment, Message } from "../api/types";
 
 // A room's timeline as the client holds it: confirmed messages keyed by seq, plus the sends of this
 // client that the server has not confirmed yet. History pages, live frames, replays after a resume
@@ -8,6 +8,8 @@ import type { Message } from "../api/types";
 export type PendingSend = {
   clientId: string;
   body: string;
+  /** Uploaded files this send carries (shown with it, sent as attachmentIds). */
+  attachments?: Attachment[];
   createdAt: string;
   status: "sending" | "failed";
   error?: string;
