@@ -15,6 +15,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             JWT_SECRET: "test-secret-that-is-long-enough-for-hs256-0123456789",
           },
+          // An empty database of its own for the test that replays the migrations over old accounts.
+          d1Databases: ["MIGRATION_TEST_DB"],
         },
       }),
     ],

@@ -22,7 +22,9 @@ export async function api<T = Record<string, unknown>>(
   path: string,
   options: CallOptions = {},
 ): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { ...options.headers };
+  // Each call comes from an address of its own unless the test says otherwise: sign-ups and sign-ins
+  // are limited per client address, and the tests stand for many people, not one place.
+  const headers: Record<string, string> = { "CF-Connecting-IP": newAddress(), ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined;
   if (options.body !== undefined) {
@@ -50,6 +52,16 @@ export function uniqueName(prefix = "user"): string {
 }
 
 export const PASSWORD = "correct horse battery";
+
+/**
+ * A client address no other caller uses, for the CF-Connecting-IP header: a random /64 of the IPv6
+ * documentation prefix 2001:db8::/32 (2^32 of them, so two calls never share one by chance; nothing
+ * is ever sent there, it is only a header).
+ */
+export function newAddress(): string {
+  const [a = 0, b = 0] = crypto.getRandomValues(new Uint16Array(2));
+  return `2001:db8:${a.toString(16)}:${b.toString(16)}::1`;
+}
 
 export async function signUp(username = uniqueName(), password = PASSWORD): Promise<SignedIn> {
   const response = await api<SignedIn>("POST", "/api/auth/register", { body: { username, password } });

@@ -76,6 +76,7 @@ describe("the API's documentation", () => {
       "/api/auth/logout",
       "/api/auth/refresh",
       "/api/auth/register",
+      "/api/auth/ticket",
       "/api/auth/verify",
       "/api/rooms",
       "/api/rooms/direct",
@@ -95,8 +96,27 @@ describe("the API's documentation", () => {
       "/api/users/{userId}",
       "/api/ws",
     ]);
-    expect(Object.keys(doc.paths["/api/users/me"] ?? {}).sort()).toEqual(["get", "patch"]);
-    expect(doc.paths["/api/auth/login"]?.post?.responses).toHaveProperty("429");
+    expect(Object.keys(doc.paths["/api/users/me"] ?? {}).sort()).toEqual(["delete", "get", "patch"]);
+    // Every rate-limited call documents its 429.
+    const limited = [
+      ["/api/auth/register", "post"],
+      ["/api/auth/login", "post"],
+      ["/api/auth/ticket", "post"],
+      ["/api/rooms", "post"],
+      ["/api/rooms/direct", "post"],
+      ["/api/rooms/discover", "get"],
+      ["/api/users", "get"],
+      ["/api/users/me/password", "post"],
+      ["/api/users/me", "delete"],
+    ] as const;
+    for (const [path, method] of limited)
+      expect({
+        path,
+        method,
+        responses: Object.keys(doc.paths[path]?.[method]?.responses ?? {}),
+      }).toMatchObject({
+        responses: expect.arrayContaining(["429"]),
+      });
     expect(doc.components.securitySchemes).toHaveProperty("bearerAuth");
     expect(JSON.stringify(doc.components.schemas.Register)).toContain('"example":"alice"');
     expect(doc.components.schemas).toHaveProperty("Error");

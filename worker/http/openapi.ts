@@ -20,7 +20,7 @@ const errorDescriptions = {
   409: "Conflicts with existing data.",
   413: "The request body is larger than 64 KiB.",
   415: "The body is not sent as application/json.",
-  429: "Too many attempts; see the Retry-After header.",
+  429: "Rate limited (`rate_limited`): too many calls; the Retry-After header says after how many seconds to try again.",
 } as const;
 
 type ErrorStatus = keyof typeof errorDescriptions;
@@ -46,6 +46,11 @@ export function jsonResponse<T extends z.ZodType>(schema: T, description: string
 
 export function jsonBody<T extends z.ZodType>(schema: T) {
   return { body: { required: true, content: { "application/json": { schema } } } };
+}
+
+/** A JSON body that may be left out altogether (then the handler sees `{}`). */
+export function optionalJsonBody<T extends z.ZodType>(schema: T) {
+  return { body: { required: false, content: { "application/json": { schema } } } };
 }
 
 export const bearerSecurity = [{ bearerAuth: [] }];

@@ -5,6 +5,7 @@ import { memberships, rooms } from "../db/schema";
 import { forbidden, notFound } from "../http/errors";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
 import { signedInRoutes } from "../http/routers";
+import { limit } from "../limits/limit";
 import { pushRoomSummaries } from "../room-list/live";
 import { roomSummaries } from "../room-list/summaries";
 import { requireRole, roomAccess } from "./access";
@@ -41,8 +42,10 @@ const createRoom = createRoute({
   tags,
   security,
   summary: "Create a public or private room; you are its owner",
+  description: "At most 20 rooms per person per hour (RATE_CREATE_ROOM_PER_USER).",
+  middleware: [limit("createRoom")],
   request: jsonBody(CreateRoomBody),
-  responses: { 201: jsonResponse(RoomDetailSchema, "The new room."), ...errorResponses(400, 401, 415) },
+  responses: { 201: jsonResponse(RoomDetailSchema, "The new room."), ...errorResponses(400, 401, 415, 429) },
 });
 
 const discover = createRoute({
@@ -52,9 +55,10 @@ const discover = createRoute({
   security,
   summary: "Public rooms you can join",
   description:
-    "Rooms you are not in, matching `q` anywhere in the name (case-insensitive), most active first.",
+    "Rooms you are not in, matching `q` anywhere in the name (case-insensitive), most active first. At most 60 searches per minute (RATE_DISCOVER_PER_USER).",
+  middleware: [limit("discoverRooms")],
   request: { query: DiscoverQuery },
-  responses: { 200: jsonResponse(DiscoverListSchema, "Joinable rooms."), ...errorResponses(400, 401) },
+  responses: { 200: jsonResponse(DiscoverListSchema, "Joinable rooms."), ...errorResponses(400, 401, 429) },
 });
 
 const getRoom = createRoute({

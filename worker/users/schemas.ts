@@ -1,12 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { text, visibleText } from "../http/text";
+import { shownName, text } from "../http/text";
 
 export const Username = z
   .string()
   .regex(/^[A-Za-z0-9_.-]{3,32}$/, "must be 3 to 32 of a-z A-Z 0-9 _ . -")
   .openapi({ example: "alice" });
 export const Password = text(8, 128).openapi({ example: "correct horse battery" });
-export const DisplayName = visibleText(1, 64).openapi({ example: "Alice Liddell" });
+export const DisplayName = shownName(1, 64).openapi({ example: "Alice Liddell" });
 export const Bio = text(0, 500).openapi({ example: "Curiouser and curiouser." });
 const Timestamp = z.string().openapi({ format: "date-time", example: "2026-11-21T15:40:00.000Z" });
 const UserId = z.string().openapi({ example: "3f0c9a1e-5b7d-4c1a-9e43-0d2b6f1a7c55" });
@@ -44,6 +44,12 @@ export const UpdateProfileBody = z
 export const ChangePasswordBody = z
   .object({ currentPassword: z.string().min(1, "is required"), newPassword: Password })
   .openapi("ChangePassword");
+
+export const DeleteAccountBody = z
+  .object({
+    password: z.string().min(1, "is required").max(128).openapi({ example: "correct horse battery" }),
+  })
+  .openapi("DeleteAccount");
 
 export const UserSearchQuery = z.object({
   q: z.string().max(32, "must be at most 32 characters").optional().openapi({ example: "al" }),
