@@ -24,6 +24,8 @@ import {
 // Rooms themselves: your room list, creating, finding, reading, renaming and deleting a room.
 
 const tags = ["Rooms"];
+const namesNote = `Names and topics may not contain control, invisible format (zero-width) or
+bidirectional-override characters; a name, and a topic that is not empty, must contain a letter or a digit.`;
 const security = bearerSecurity;
 
 const listRooms = createRoute({
@@ -42,7 +44,7 @@ const createRoom = createRoute({
   tags,
   security,
   summary: "Create a public or private room; you are its owner",
-  description: "At most 20 rooms per person per hour (RATE_CREATE_ROOM_PER_USER).",
+  description: `${namesNote} At most 20 rooms per person per hour (RATE_CREATE_ROOM_PER_USER).`,
   middleware: [limit("createRoom")],
   request: jsonBody(CreateRoomBody),
   responses: { 201: jsonResponse(RoomDetailSchema, "The new room."), ...errorResponses(400, 401, 415, 429) },
@@ -77,6 +79,7 @@ const updateRoom = createRoute({
   tags,
   security,
   summary: "Rename a room or change its topic (owner or admin)",
+  description: namesNote,
   request: { params: RoomParams, ...jsonBody(UpdateRoomBody) },
   responses: { 200: jsonResponse(RoomDetailSchema, "The room."), ...errorResponses(400, 401, 403, 404, 415) },
 });

@@ -44,7 +44,8 @@ const updateMe = createRoute({
   tags,
   security,
   summary: "Edit your display name or bio",
-  description: "Fields left out are kept. An invalid field changes nothing (400).",
+  description: `Fields left out are kept. An invalid field changes nothing (400). A display name may not contain
+control, invisible format (zero-width) or bidirectional-override characters and must contain a letter or a digit.`,
   request: jsonBody(UpdateProfileBody),
   responses: {
     200: jsonResponse(OwnProfileSchema, "The updated profile."),
