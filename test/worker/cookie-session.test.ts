@@ -85,7 +85,7 @@ describe("the refresh cookie", () => {
     const refreshed = await browser("/api/auth/refresh", { cookie });
     expect(refreshed.status).toBe(200);
     expect(refreshed.body).not.toHaveProperty("refreshToken");
-    expect((refreshed.body?.user as { id: string }).id).toBe(user.id);
+    expect(refreshed.body).toMatchObject({ user: { id: user.id } });
     const next = cookieFrom(refreshed.setCookie);
     expect(next).not.toBe(cookie);
     // Without any body at all, as fetch(url, {method: "POST", credentials}) sends it.

@@ -107,7 +107,8 @@ describe("an ended session's access tokens", () => {
       status = (await me()).status;
     }
     expect(status).toBe(401);
-    expect(Date.now() - endedAt).toBeLessThan(ttlSeconds * 1000 + 2000);
+    // Within the TTL (and the time a loaded machine takes to answer a few requests).
+    expect(Date.now() - endedAt).toBeLessThan(ttlSeconds * 1000 + 5000);
   });
 
   it("are trusted 30 s by default, and never longer than 60 s whatever the setting says", () => {
