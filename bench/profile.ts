@@ -19,7 +19,7 @@ import {
   quickSizes,
   runBroadcast,
 } from "./lib/scenarios.ts";
-import { startBare, startHubbub, type Target } from "./lib/targets.ts";
+import { benchSetupVars, startBare, startHubbub, type Target } from "./lib/targets.ts";
 
 const { values } = parseArgs({
   options: {
@@ -118,7 +118,10 @@ function summarize(profile: Profile): string {
 const target: Target =
   values.target === "bare"
     ? await startBare()
-    : await startHubbub({ MESSAGE_RATE_PER_SEC: "1000000", MESSAGE_BURST: "1000000" }, values.worker);
+    : await startHubbub(
+        { MESSAGE_RATE_PER_SEC: "1000000", MESSAGE_BURST: "1000000", ...benchSetupVars },
+        values.worker,
+      );
 try {
   const args = readFileSync(`/proc/${target.pid}/cmdline`, "utf8").split("\0");
   const port = args[args.indexOf("--inspector-port") + 1] ?? "";

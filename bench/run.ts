@@ -21,7 +21,7 @@ import {
   runBroadcast,
   runHistory,
 } from "./lib/scenarios.ts";
-import { benchArgs, benchEnv, startBare, startHubbub, type Target } from "./lib/targets.ts";
+import { benchArgs, benchEnv, benchSetupVars, startBare, startHubbub, type Target } from "./lib/targets.ts";
 
 const { values } = parseArgs({
   options: {
@@ -36,17 +36,7 @@ const only = new Set((values.only ?? "").split(",").map((key) => key.trim()));
 
 /** A closed-loop client sends far faster than a person; the per-connection limit is raised for the bench. */
 const messageVars = { MESSAGE_RATE_PER_SEC: "1000000", MESSAGE_BURST: "1000000" };
-/**
- * The bench is hundreds of people on one address (127.0.0.1), set up in seconds: the sign-up and
- * sign-in limits per address, and the per-person limits of its set-up calls (rooms, the user search
- * that flushes the D1 counts), are raised too. None of them is on the measured message path.
- */
-const setupVars = {
-  RATE_SIGNUP_PER_ADDRESS: "1000000/1h",
-  RATE_SIGNIN_PER_ADDRESS: "1000000/1h",
-  RATE_CREATE_ROOM_PER_USER: "1000000/1h",
-  RATE_USER_SEARCH_PER_USER: "1000000/1h",
-};
+const setupVars = benchSetupVars;
 const hubbubVars = { ...messageVars, ...setupVars };
 
 const log = (text: string) => process.stdout.write(`${text}\n`);

@@ -2,13 +2,17 @@ import type { AppEnv } from "./app-env";
 import { authRoutes } from "./auth/routes";
 import { docsRoutes } from "./http/docs";
 import { ApiError, errorResponse, handleError } from "./http/errors";
+import { securitySchemes } from "./http/openapi";
 import { openRoutes } from "./http/routers";
 import { apiSecurityHeaders, corsFromSettings, limitBodySize } from "./http/security";
 import { directRoutes } from "./rooms/direct-routes";
 import { memberRoutes } from "./rooms/member-routes";
 import { messageRoutes } from "./rooms/message-routes";
+import { moderationRoutes } from "./rooms/moderation-routes";
+import { reportRoutes } from "./rooms/report-routes";
 import { roomRoutes } from "./rooms/room-routes";
 import { socketRoutes } from "./rooms/socket-routes";
+import { blockRoutes } from "./users/block-routes";
 import { userRoutes } from "./users/routes";
 
 // The Worker's front door. Every /api request passes the same middleware in this order:
@@ -24,12 +28,15 @@ function routes() {
     openRoutes()
       .route("/api/auth", authRoutes)
       .route("/api/users", userRoutes)
+      .route("/api/users", blockRoutes)
       // Sockets first: their routes authenticate with ?token= rather than the Authorization header,
       // and Hono runs handlers in the order they were added.
       .route("/api", socketRoutes)
       .route("/api/rooms", messageRoutes)
       .route("/api/rooms", directRoutes)
       .route("/api/rooms", memberRoutes)
+      .route("/api/rooms", moderationRoutes)
+      .route("/api/rooms", reportRoutes)
       .route("/api/rooms", roomRoutes)
   );
 }
@@ -43,12 +50,9 @@ export function createApp() {
   app.route("/", routes());
   app.route("/api/docs", docsRoutes);
 
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
-    type: "http",
-    scheme: "bearer",
-    bearerFormat: "JWT",
-    description: "An access token from /api/auth/register, /login or /refresh.",
-  });
+  for (const [name, scheme] of Object.entries(securitySchemes)) {
+    app.openAPIRegistry.registerComponent("securitySchemes", name, scheme);
+  }
   app.doc31("/api/openapi.json", (c) => ({
     openapi: "3.1.0",
     info: {
@@ -57,6 +61,7 @@ export function createApp() {
       description: `Real-time chat on Cloudflare Workers and Durable Objects.
 Every error is \`{"error": {"code", "message", "details"?}}\` with a fitting HTTP status.
 Request bodies are JSON (at most 64 KiB).`,
+      license: { name: "MIT", identifier: "MIT" },
     },
     servers: [{ url: new URL(c.req.url).origin }],
   }));

@@ -2,7 +2,7 @@
 // all through the public API (the bench never writes to a database directly).
 
 import { callApi } from "../../scripts/api-call.ts";
-import { pool } from "./load.ts";
+import { pool } from "../../scripts/pool.ts";
 
 export type BenchUser = { id: string; username: string; token: string };
 

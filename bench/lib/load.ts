@@ -4,6 +4,7 @@
 // to receive at each other member), and catches lost and duplicated deliveries.
 
 import WebSocket from "ws";
+import { pool } from "../../scripts/pool.ts";
 
 export type SocketSpec = { url: string; room: number };
 
@@ -52,21 +53,6 @@ export function percentile(sorted: Float64Array | number[], p: number): number {
 }
 
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
-
-/** Runs `work` over `items` with at most `limit` at a time. */
-export async function pool<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>) {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await work(items[index] as T, index);
-      }
-    }),
-  );
-  return results;
-}
 
 export function openClient(url: string, timeoutMs = 30_000): Promise<WebSocket> {
   return new Promise((resolve, reject) => {

@@ -1,15 +1,8 @@
 // The four scenarios, run the same way against Hubbub and against the bare broadcast object.
 
+import { pool } from "../../scripts/pool.ts";
 import { api, type BenchUser, createRoom, createRooms, registerUsers } from "./api.ts";
-import {
-  type LoadResult,
-  type Mode,
-  openClient,
-  percentile,
-  pool,
-  runLoad,
-  type SocketSpec,
-} from "./load.ts";
+import { type LoadResult, type Mode, openClient, percentile, runLoad, type SocketSpec } from "./load.ts";
 import { TreeSampler, type Usage } from "./procstat.ts";
 import type { Target } from "./targets.ts";
 

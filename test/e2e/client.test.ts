@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openSocket } from "../shared/node-client.ts";
 import { launchBrowser, screenshotPath } from "./browser.ts";
 import { call, startTestServer, type TestServer } from "./server.ts";
 
@@ -39,6 +40,42 @@ const live = (page: Page) => page.locator('.room[data-connection="live"]').waitF
 async function send(page: Page, text: string) {
   await composer(page).fill(text);
   await composer(page).press("Enter");
+}
+
+/** Creates a public room from the page and waits until it is live there; returns its id. */
+async function createRoom(page: Page, name: string): Promise<string> {
+  await page.getByRole("button", { name: "New room" }).click();
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("button", { name: "Create room" }).click();
+  await live(page);
+  return new URL(page.url()).pathname.split("/").at(-1) ?? "";
+}
+
+/** Someone who uses the API directly (as curl would), with their access token. */
+async function personOverApi(username: string): Promise<{ id: string; token: string }> {
+  const reply = await call(server, "POST", "/api/auth/register", {
+    body: { username, password: "correct horse battery" },
+  });
+  const user = reply.body?.user as { id: string };
+  return { id: user.id, token: String(reply.body?.accessToken) };
+}
+
+/** What a screen reader would announce for the focused element: its label, else its text. */
+function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const element = document.activeElement;
+    return element?.getAttribute("aria-label") || element?.textContent?.trim() || "";
+  });
+}
+
+/** Native alert/confirm/prompt boxes the page opened (the app must use its own UI instead). */
+function nativeDialogs(page: Page): string[] {
+  const seen: string[] = [];
+  page.on("dialog", (dialog) => {
+    seen.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return seen;
 }
 
 describe("the web client", () => {
@@ -102,6 +139,204 @@ describe("the web client", () => {
     await bob.screenshot({ path: screenshotPath("phone-direct-room.png") });
     await bob.getByRole("button", { name: "Back to rooms" }).click();
     await bob.screenshot({ path: screenshotPath("phone-room-list.png") });
+  });
+
+  it("shows someone who joins while the room is open, by name and in the member count", async () => {
+    const kim = await signUp("kim");
+    const roomId = await createRoom(kim, "lobby");
+    await kim.getByRole("button", { name: "Members (1)" }).waitFor();
+
+    // Lee joins over the API while Kim looks at the room, and says hello.
+    const lee = await call(server, "POST", "/api/auth/register", {
+      body: { username: "lee", password: "correct horse battery", displayName: "Lee" },
+    });
+    const token = String(lee.body?.accessToken);
+    expect((await call(server, "POST", `/api/rooms/${roomId}/join`, { token })).status).toBe(200);
+    await call(server, "POST", `/api/rooms/${roomId}/messages`, { token, body: { body: "hello lobby" } });
+
+    await bubble(kim, "hello lobby").waitFor();
+    await kim.getByRole("button", { name: "Members (2)" }).waitFor();
+    const author = kim.locator(".message", { hasText: "hello lobby" }).locator(".author");
+    expect(await author.textContent()).toBe("Lee");
+  });
+
+  it("edits and deletes your own message from the keyboard, through a labelled actions menu", async () => {
+    const pia = await signUp("pia");
+    const boxes = nativeDialogs(pia);
+    await createRoom(pia, "keys");
+    await send(pia, "first draft");
+    await bubble(pia, "first draft").waitFor();
+
+    // One labelled button per message opens a menu: arrows move, Escape closes and gives focus back.
+    const actions = pia.getByRole("button", { name: "Message actions" });
+    await actions.focus();
+    await pia.keyboard.press("Enter");
+    const menu = pia.getByRole("menu", { name: "Message actions" });
+    expect(await menu.getByRole("menuitem").allTextContents()).toEqual(["Edit", "Delete"]);
+    await expect.poll(() => focused(pia)).toBe("Edit");
+    await pia.screenshot({ path: screenshotPath("desktop-message-actions.png") });
+    await pia.keyboard.press("ArrowDown");
+    await expect.poll(() => focused(pia)).toBe("Delete");
+    await pia.keyboard.press("ArrowDown");
+    await expect.poll(() => focused(pia)).toBe("Edit");
+    await pia.keyboard.press("Escape");
+    await menu.waitFor({ state: "detached" });
+    await expect.poll(() => focused(pia)).toBe("Message actions");
+
+    // Edit: Enter opens the menu on "Edit", Enter again starts editing in the composer.
+    await pia.keyboard.press("Enter");
+    await expect.poll(() => focused(pia)).toBe("Edit");
+    await pia.keyboard.press("Enter");
+    await pia.getByText("Editing your message").waitFor();
+    await composer(pia).fill("final text");
+    await composer(pia).press("Enter");
+    await bubble(pia, "final text").locator(".edited").waitFor();
+
+    // A refused edit is said in the app's own alert region.
+    await pia.route("**/api/rooms/*/messages/*", (route) =>
+      route.request().method() === "PATCH"
+        ? route.fulfill({
+            status: 403,
+            json: { error: { code: "forbidden", message: "You cannot edit this message." } },
+          })
+        : route.continue(),
+    );
+    await actions.focus();
+    await pia.keyboard.press("Enter");
+    await expect.poll(() => focused(pia)).toBe("Edit");
+    await pia.keyboard.press("Enter");
+    await pia.getByText("Editing your message").waitFor();
+    await composer(pia).fill("refused text");
+    await composer(pia).press("Enter");
+    await pia
+      .getByRole("alert")
+      .filter({ hasText: "Could not edit the message: You cannot edit this message." })
+      .waitFor();
+    await pia.unrouteAll();
+
+    // Delete: ↑ opens the menu on its last item; the app's own dialog asks first, Cancel focused.
+    await actions.focus();
+    await pia.keyboard.press("ArrowUp");
+    await expect.poll(() => focused(pia)).toBe("Delete");
+    await pia.keyboard.press("Enter");
+    await pia.getByRole("alertdialog", { name: "Delete message" }).waitFor();
+    await expect.poll(() => focused(pia)).toBe("Cancel");
+    await pia.keyboard.press("Tab");
+    await expect.poll(() => focused(pia)).toBe("Delete");
+    await pia.keyboard.press("Enter");
+    await pia.getByText("This message was deleted").waitFor();
+    expect(await actions.count()).toBe(0);
+    expect(boxes).toEqual([]);
+  });
+
+  it("lets owners delete anyone's message, and gives receipts and typing words a screen reader says", async () => {
+    const mia = await signUp("mia");
+    const boxes = nativeDialogs(mia);
+    const roomId = await createRoom(mia, "crew");
+    const [ned, ola] = await Promise.all([personOverApi("ned"), personOverApi("ola")]);
+    for (const { token } of [ned, ola]) await call(server, "POST", `/api/rooms/${roomId}/join`, { token });
+
+    // Both read Mia's message: her receipt says so in words, the ticks are only for the eye.
+    await send(mia, "standup at ten");
+    await bubble(mia, "standup at ten").waitFor();
+    const history = await call(server, "GET", `/api/rooms/${roomId}/messages`, { token: ned.token });
+    const seqs = (history.body?.messages as { seq: number }[] | undefined)?.map((m) => m.seq) ?? [];
+    for (const { token } of [ned, ola]) {
+      await call(server, "POST", `/api/rooms/${roomId}/read`, { token, body: { seq: Math.max(...seqs) } });
+    }
+    const receipt = mia.locator(".receipt.read", { hasText: "Read by 2" });
+    await receipt.waitFor();
+    expect(await receipt.ariaSnapshot()).toBe("- text: Read by 2");
+
+    // Typing is a live status line.
+    const socket = await openSocket(
+      `${server.url.replace("http", "ws")}/api/rooms/${roomId}/ws?token=${ned.token}`,
+    );
+    socket.send({ type: "typing", typing: true });
+    await mia.getByRole("status").filter({ hasText: "ned is typing…" }).waitFor();
+    socket.ws.close();
+
+    // Ned's message: as the owner, Mia may delete it (not edit it), from its actions menu.
+    await call(server, "POST", `/api/rooms/${roomId}/messages`, {
+      token: ned.token,
+      body: { body: "off topic" },
+    });
+    await mia
+      .locator(".message", { hasText: "off topic" })
+      .getByRole("button", { name: "Message actions" })
+      .click();
+    expect(await mia.getByRole("menu").getByRole("menuitem").allTextContents()).toEqual(["Delete"]);
+    await mia.getByRole("menuitem", { name: "Delete" }).click();
+    await mia
+      .getByRole("alertdialog", { name: "Delete message" })
+      .getByRole("button", { name: "Delete" })
+      .click();
+    await mia.getByText("This message was deleted").waitFor();
+    expect(boxes).toEqual([]);
+  });
+
+  it("names each Join button in the Browse dialog after its room", async () => {
+    const owner = await personOverApi("rhea");
+    for (const name of ["garden", "kitchen"]) {
+      await call(server, "POST", "/api/rooms", { token: owner.token, body: { name, kind: "public" } });
+    }
+    const sam = await signUp("sam");
+    await sam.getByRole("button", { name: "Browse", exact: true }).click();
+    const browse = sam.getByRole("dialog", { name: "Browse public rooms" });
+    await browse.getByRole("button", { name: "Join # garden" }).waitFor();
+    await browse.getByRole("button", { name: "Join # kitchen" }).click();
+    await live(sam);
+    await sam.getByRole("heading", { name: "# kitchen" }).waitFor();
+  });
+
+  it("shows the other person in a direct room's header, not a member count of two", async () => {
+    const tess = await signUp("tess");
+    await personOverApi("uma");
+    await tess.getByRole("button", { name: "New chat" }).click();
+    await tess.getByLabel("Search people by username").fill("uma");
+    await tess.getByRole("button", { name: "Message uma" }).click();
+    await live(tess);
+    expect(await tess.getByRole("button", { name: /Members/ }).count()).toBe(0);
+    await tess.getByRole("button", { name: "Profile of uma" }).click();
+    await tess.getByRole("complementary", { name: "Profile of uma" }).getByText("@uma").waitFor();
+    await tess.screenshot({ path: screenshotPath("desktop-direct-profile.png") });
+  });
+
+  it("keeps a room's name whole in the header of a 375 px phone", async () => {
+    const vic = await signUp("vic");
+    await vic.setViewportSize({ width: 375, height: 740 });
+    await createRoom(vic, "weekend-planning");
+    const title = vic.getByRole("heading", { level: 1, name: "# weekend-planning" });
+    expect(await title.evaluate((heading) => heading.scrollWidth <= heading.clientWidth)).toBe(true);
+    const members = await vic.getByRole("button", { name: "Members (1)" }).boundingBox();
+    expect(members?.width).toBeLessThan(375 / 6);
+    await vic.screenshot({ path: screenshotPath("phone-room-header.png") });
+  });
+
+  it("puts a short conversation at the bottom, next to the composer", async () => {
+    const wren = await signUp("wren");
+    await createRoom(wren, "quiet");
+    await send(wren, "just one line");
+    await bubble(wren, "just one line").waitFor();
+    const messages = await wren.locator(".messages").boundingBox();
+    const composerBox = await wren.locator(".composer").boundingBox();
+    const gap = (composerBox?.y ?? 0) - ((messages?.y ?? 0) + (messages?.height ?? 0));
+    // Between them: the timeline's padding and the (empty) typing line, nothing more.
+    expect(gap).toBeLessThan(48);
+    await wren.screenshot({ path: screenshotPath("desktop-short-conversation.png") });
+  });
+
+  it("on a phone, makes the room list the page's main landmark, with a heading", async () => {
+    const yara = await signUp("yara");
+    await yara.setViewportSize({ width: 375, height: 740 });
+    const main = yara.getByRole("main");
+    await main.getByRole("navigation", { name: "Rooms" }).waitFor();
+    await main.getByRole("heading", { level: 1, name: "Hubbub" }).waitFor();
+    await yara.screenshot({ path: screenshotPath("phone-room-list-main.png") });
+    // On a wide screen the list is a navigation beside the main pane again.
+    await yara.setViewportSize({ width: 1200, height: 780 });
+    await yara.getByRole("main").getByRole("heading", { level: 1, name: "Welcome, yara" }).waitFor();
+    expect(await yara.getByRole("main").getByRole("navigation").count()).toBe(0);
   });
 
   it("reconnects after the server restarts mid-conversation, losing and doubling nothing", async () => {

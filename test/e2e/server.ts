@@ -9,6 +9,8 @@ export type TestServer = {
   url: string;
   port: number;
   persistTo: string;
+  /** The server's JWT_SECRET, for tests that need a token of their own making (e.g. one about to expire). */
+  secret: string;
   output: () => string;
   /** Stops the server and starts it again on the same port and state, as a deploy or crash would. */
   restart: () => Promise<void>;
@@ -31,6 +33,7 @@ export async function startTestServer(): Promise<TestServer> {
     url: server.url,
     port,
     persistTo,
+    secret: vars.JWT_SECRET,
     output: () => server.output(),
     restart: async () => {
       await server.stop();

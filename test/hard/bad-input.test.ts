@@ -3,18 +3,10 @@ import { Agent, request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
 import { projectRoot } from "../../scripts/local-server.ts";
-import {
-  call,
-  type HardServer,
-  pool,
-  publicRoom,
-  seededRandom as random,
-  signUp,
-  startHardServer,
-  type User,
-} from "./helpers.ts";
+import { PASSWORD } from "../shared/fixtures.ts";
+import { fixturesAt, openSocket } from "../shared/node-client.ts";
+import { call, type HardServer, pool, seededRandom as random, startHardServer } from "./helpers.ts";
 
 // Bad input: thousands of malformed HTTP requests and WebSocket frames, generated from a seed
 // (BAD_INPUT_SEED replays a run): random methods, paths, bodies, content types and tokens, huge and
@@ -93,6 +85,7 @@ function send(base: URL, item: Case, fresh = false): Promise<Outcome> {
 }
 
 let hard: HardServer;
+const { signUp, publicRoom } = fixturesAt(() => hard.url());
 
 beforeAll(async () => {
   hard = await startHardServer();
@@ -109,16 +102,16 @@ describe("bad input", () => {
     const rand = random(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
     const base = hard.url();
-    const owner = await signUp(base, "fuzz_owner");
-    const member = await signUp(base, "fuzz_member");
-    const outsider = await signUp(base, "fuzz_outsider");
-    const roomId = await publicRoom(base, owner, [member]);
+    const owner = await signUp("fuzz_owner");
+    const member = await signUp("fuzz_member");
+    const outsider = await signUp("fuzz_outsider");
+    const { id: roomId } = await publicRoom(owner, [member]);
     // The frames go to a room (and people) the HTTP requests never name: those may leave or
     // delete the first room, which is fine, but the sockets must stay members.
-    const talker = await signUp(base, "fuzz_talker");
-    const quietRoomId = await publicRoom(base, talker, []);
+    const talker = await signUp("fuzz_talker");
+    const { id: quietRoomId } = await publicRoom(talker, []);
     await call(base, "POST", `/api/rooms/${roomId}/messages`, {
-      token: owner.token,
+      token: owner.accessToken,
       body: { body: "a message to edit and delete", clientId: "fuzz-1" },
     });
     const secretKey = new TextEncoder().encode(hard.secret);
@@ -130,26 +123,26 @@ describe("bad input", () => {
         .setIssuedAt()
         .setExpirationTime(expires)
         .sign(secretKey);
-    const expired = await sign({ sub: owner.id, sid: "x" }, Math.floor(Date.now() / 1000) - 60);
-    const noSid = await sign({ sub: owner.id });
+    const expired = await sign({ sub: owner.user.id, sid: "x" }, Math.floor(Date.now() / 1000) - 60);
+    const noSid = await sign({ sub: owner.user.id });
     // Well signed, for a user who does not exist (say, a token kept across a wiped dev database).
     const ghost = await sign({ sub: "5f0c1e2d-0000-4000-8000-000000000000", sid: "gone" });
-    const wrongKey = await new SignJWT({ sub: owner.id, sid: "x" })
+    const wrongKey = await new SignJWT({ sub: owner.user.id, sid: "x" })
       .setProtectedHeader({ alg: "HS256" })
       .setIssuer("hubbub")
       .setAudience("hubbub-api")
       .setExpirationTime("15m")
       .sign(new TextEncoder().encode("x".repeat(40)));
     const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
-    const algNone = `${b64({ alg: "none", typ: "JWT" })}.${b64({ sub: owner.id, sid: "x", iss: "hubbub", aud: "hubbub-api", exp: 9999999999 })}.`;
-    const [head, payload, signature] = owner.token.split(".");
-    const tampered = `${head}.${b64({ ...JSON.parse(Buffer.from(payload ?? "", "base64url").toString()), sub: outsider.id })}.${signature}`;
+    const algNone = `${b64({ alg: "none", typ: "JWT" })}.${b64({ sub: owner.user.id, sid: "x", iss: "hubbub", aud: "hubbub-api", exp: 9999999999 })}.`;
+    const [head, payload, signature] = owner.accessToken.split(".");
+    const tampered = `${head}.${b64({ ...JSON.parse(Buffer.from(payload ?? "", "base64url").toString()), sub: outsider.user.id })}.${signature}`;
 
     const tokens: (string | null)[] = [
       null,
-      owner.token,
-      member.token,
-      outsider.token,
+      owner.accessToken,
+      member.accessToken,
+      outsider.accessToken,
       expired,
       noSid,
       wrongKey,
@@ -160,13 +153,15 @@ describe("bad input", () => {
       "a.b.c",
       "x".repeat(8000),
       "%E0%A4%A",
-      `${owner.token}x`,
+      `${owner.accessToken}x`,
     ];
     // Half the requests carry a good token of a member, the owner or an outsider, so that they get
     // past authentication to validation, authorization and the database; the rest carry junk.
     const authHeaders = (token: string | null): Record<string, string> => {
       if (rand() < 0.5)
-        return { authorization: `Bearer ${pick([owner.token, member.token, outsider.token, ghost])}` };
+        return {
+          authorization: `Bearer ${pick([owner.accessToken, member.accessToken, outsider.accessToken, ghost])}`,
+        };
       if (token === null) return {};
       return {
         authorization: pick([
@@ -182,7 +177,7 @@ describe("bad input", () => {
 
     const ids = [
       roomId,
-      owner.id,
+      owner.user.id,
       "00000000-0000-0000-0000-000000000000",
       "%",
       "%zz",
@@ -248,7 +243,7 @@ describe("bad input", () => {
       "?since=-5",
       "?since=abc",
       "?since=1e400",
-      `?token=${owner.token}`,
+      `?token=${owner.accessToken}`,
       "?token=%zz",
       "?limit=10&limit=20",
       "?before=9007199254740993",
@@ -277,11 +272,11 @@ describe("bad input", () => {
       pick<Record<string, unknown>>([
         {
           username: pick(["ab", "a".repeat(33), "bad name", "ok_name", 5, null, "💥💥💥", "fuzz_owner"]),
-          password: pick(["short", "x".repeat(129), 12345678, "correct horse battery staple"]),
+          password: pick(["short", "x".repeat(129), 12345678, PASSWORD]),
         },
         { username: "fuzz_owner", password: pick(["wrong password", "", null]) },
         { refreshToken: pick(["", "x", 5, null, "a".repeat(5000)]) },
-        { token: pick(["", owner.token, 5, null, algNone]) },
+        { token: pick(["", owner.accessToken, 5, null, algNone]) },
         { displayName: pick(["", "x".repeat(65), 5, null, "ok"]), bio: pick(["x".repeat(501), 7, null]) },
         { currentPassword: pick(["", 5]), newPassword: pick(["short", "x".repeat(200)]) },
         {
@@ -291,9 +286,9 @@ describe("bad input", () => {
         },
         {
           userId: pick([
-            owner.id,
-            outsider.id,
-            member.id,
+            owner.user.id,
+            outsider.user.id,
+            member.user.id,
             "",
             5,
             null,
@@ -302,7 +297,7 @@ describe("bad input", () => {
           ]),
         },
         {
-          userId: pick([outsider.id, member.id, "nobody"]),
+          userId: pick([outsider.user.id, member.user.id, "nobody"]),
           role: pick(["owner", "admin", "member", "god", 5]),
         },
         {
@@ -430,16 +425,13 @@ describe("bad input", () => {
     });
 
     // ── WebSocket frames ──────────────────────────────────────────────────────────────────────
-    const frames: { data: string | Buffer; binary: boolean }[] = [];
-    const text = (value: string) => ({ data: value, binary: false });
-    const frameMakers: (() => { data: string | Buffer; binary: boolean })[] = [
-      () => ({
-        data: Buffer.from(
-          Array.from({ length: 1 + Math.floor(rand() * 500) }, () => Math.floor(rand() * 256)),
-        ),
-        binary: true,
-      }),
-      () => ({ data: Buffer.from('{"type":"message","body":"binary","clientId":"b"}'), binary: true }),
+    // A string goes as a text frame, a Buffer as a binary one.
+    const frames: (string | Buffer)[] = [];
+    /** A text frame (its string as it is). */
+    const text = (value: string) => value;
+    const frameMakers: (() => string | Buffer)[] = [
+      () => Buffer.from(Array.from({ length: 1 + Math.floor(rand() * 500) }, () => Math.floor(rand() * 256))),
+      () => Buffer.from('{"type":"message","body":"binary","clientId":"b"}'),
       () =>
         text(
           pick([
@@ -505,69 +497,43 @@ describe("bad input", () => {
 
     const wsBase = base.replace("http", "ws");
     const sockets = await Promise.all(
-      Array.from({ length: 6 }, () => {
-        const ws = new WebSocket(`${wsBase}/api/rooms/${quietRoomId}/ws?token=${talker.token}`, {
+      Array.from({ length: 6 }, () =>
+        openSocket(`${wsBase}/api/rooms/${quietRoomId}/ws?token=${talker.accessToken}`, {
           perMessageDeflate: false,
-        });
-        const received: string[] = [];
-        const closes: number[] = [];
-        ws.on("message", (data) => received.push(String(data)));
-        ws.on("close", (code) => closes.push(code));
-        return new Promise<{ ws: WebSocket; received: string[]; closes: number[] }>((resolve, reject) => {
-          ws.once("open", () => resolve({ ws, received, closes }));
-          ws.once("error", reject);
-        });
-      }),
+        }),
+      ),
     );
     let sent = 0;
     for (const frame of frames) {
-      const socket = sockets[sent++ % sockets.length];
-      socket?.ws.send(frame.data, { binary: frame.binary });
+      sockets[sent++ % sockets.length]?.send(frame);
       if (sent % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    // Each socket answers a ping last: everything sent before it has been handled. (Spelled with
-    // spaces, so the room itself answers it in order, not the runtime's automatic reply.)
-    await Promise.all(
-      sockets.map(
-        ({ ws, received }) =>
-          new Promise<void>((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error("no pong after the bad frames")), 30_000);
-            ws.send('{ "type": "ping" }');
-            const check = setInterval(() => {
-              if (received.some((frame) => frame === '{"type":"pong"}')) {
-                clearInterval(check);
-                clearTimeout(timer);
-                resolve();
-              }
-            }, 50);
-          }),
-      ),
-    );
+    // Each socket answers a ping last: everything sent before it has been handled.
+    await Promise.all(sockets.map((socket) => socket.sync(30_000)));
     const frameErrors = new Map<string, number>();
-    for (const { received, closes } of sockets) {
-      if (closes.length > 0) failures.push(`a socket was closed by bad frames: ${closes.join(",")}`);
-      for (const raw of received) {
-        const frame = JSON.parse(raw) as { type: string; code?: string; message?: unknown };
-        if (frame.type !== "error") continue;
+    for (const socket of sockets) {
+      if (socket.closedWith) failures.push(`a socket was closed by bad frames: ${socket.closedWith.code}`);
+      // Checked as the server sent them, not as the protocol's types say they are.
+      for (const frame of socket.all("error") as { code?: string; message?: unknown }[]) {
         frameErrors.set(frame.code ?? "?", (frameErrors.get(frame.code ?? "?") ?? 0) + 1);
         if (
           !["invalid_request", "payload_too_large", "rate_limited"].includes(frame.code ?? "") ||
           typeof frame.message !== "string"
         )
-          failures.push(`error frame shape: ${raw.slice(0, 300)}`);
+          failures.push(`error frame shape: ${JSON.stringify(frame).slice(0, 300)}`);
       }
     }
     const errorFrames = [...frameErrors.values()].reduce((sum, count) => sum + count, 0);
-    for (const { ws } of sockets) ws.close();
+    for (const socket of sockets) await socket.close();
 
     // ── Healthy afterwards, and nothing unhandled in the server's output ──────────────────────
     const docs = await call(base, "GET", "/api/openapi.json");
     expect(docs.status).toBe(200);
-    const late: User = await signUp(base, "fuzz_after");
-    const joined = await call(base, "POST", `/api/rooms/${quietRoomId}/join`, { token: late.token });
+    const late = await signUp("fuzz_after");
+    const joined = await call(base, "POST", `/api/rooms/${quietRoomId}/join`, { token: late.accessToken });
     expect(joined.status).toBe(200);
     const posted = await call(base, "POST", `/api/rooms/${quietRoomId}/messages`, {
-      token: late.token,
+      token: late.accessToken,
       body: { body: "still here", clientId: "after-1" },
     });
     expect(posted.status).toBe(201);

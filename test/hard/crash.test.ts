@@ -1,15 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  fullHistory,
-  type HardServer,
-  publicRoom,
-  ResumingClient,
-  signUp,
-  sleep,
-  startHardServer,
-  type User,
-  waitFor,
-} from "./helpers.ts";
+import type { SignedIn } from "../shared/fixtures.ts";
+import { fixturesAt } from "../shared/node-client.ts";
+import { type HardServer, ResumingClient, sleep, startHardServer, waitFor } from "./helpers.ts";
 
 // Durability under a crash: clients send with clientIds, the server is killed with SIGKILL (the
 // whole process group: wrangler and its workerd processes) in the middle of the stream, and started
@@ -24,6 +16,7 @@ const WINDOW = 4;
 const KILL_AFTER_CONFIRMED = 70;
 
 let hard: HardServer;
+const { signUp, publicRoom, fullHistory } = fixturesAt(() => hard.url());
 
 beforeAll(async () => {
   // The closed-loop senders are faster than the 10/s per-connection limit; it is not under test here.
@@ -36,12 +29,12 @@ afterAll(async () => {
 
 describe("a crash in the middle of a stream", () => {
   it("keeps every confirmed message exactly once, in order, and doubles no resend", async () => {
-    const users: User[] = [];
-    for (let index = 0; index <= SENDERS; index++) users.push(await signUp(hard.url(), `crash_${index}`));
-    const [owner, ...others] = users as [User, ...User[]];
-    const roomId = await publicRoom(hard.url(), owner, others);
-    const socketUrl = (user: User) => () =>
-      `${hard.url().replace("http", "ws")}/api/rooms/${roomId}/ws?token=${user.token}`;
+    const users: SignedIn[] = [];
+    for (let index = 0; index <= SENDERS; index++) users.push(await signUp(`crash_${index}`));
+    const [owner, ...others] = users as [SignedIn, ...SignedIn[]];
+    const { id: roomId } = await publicRoom(owner, others);
+    const socketUrl = (user: SignedIn) => () =>
+      `${hard.url().replace("http", "ws")}/api/rooms/${roomId}/ws?token=${user.accessToken}`;
 
     // Senders 0..2 send; the last user only watches.
     const clients = users.map((user, index) => new ResumingClient(`client${index}`, socketUrl(user)));
@@ -104,7 +97,7 @@ describe("a crash in the middle of a stream", () => {
       clients.map((client) => client.until(() => client.lastSeq >= total, 30_000, "the last seq")),
     );
 
-    const history = await fullHistory(hard.url(), roomId, owner.token);
+    const history = await fullHistory(owner.accessToken, roomId);
     // Exactly once: seqs 1..N without a gap, each (author, clientId) once, every message there.
     expect(history.map((message) => message.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     const ids = history.map((message) => message.clientId ?? "");

@@ -3,18 +3,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import WebSocket from "ws";
-import { pool } from "../../bench/lib/load.ts";
 import { callApi as call } from "../../scripts/api-call.ts";
 import { applyLocalMigrations, type LocalServer, startLocalServer } from "../../scripts/local-server.ts";
-import type { ChannelFrame, RoomFrame } from "../../worker/protocol/frames.ts";
 import type { Message } from "../../worker/protocol/messages.ts";
+import type { ServerFrame } from "../shared/socket-harness.ts";
 
-type ServerFrame = RoomFrame | ChannelFrame;
-
-// What the hard tests share: a real `wrangler dev` on a free loopback port whose state folder can
-// outlive it (to restart on it after a crash), JSON calls as curl would make them, and a client that
-// resumes like the web client does: it keeps the last seq it saw, reconnects with ?since= and resends
-// what was never confirmed with the same clientId.
+// What the hard tests share beyond the fixtures and socket harness of every suite (test/shared/):
+// a real `wrangler dev` on a free loopback port whose state folder can outlive it (to restart on it
+// after a crash), JSON calls as curl would make them, and a client that resumes like the web client
+// does: it keeps the last seq it saw, reconnects with ?since= and resends what was never confirmed
+// with the same clientId. That client holds its own `ws` socket rather than the harness: it outlives
+// each connection, handles every frame as it arrives, and can stop reading (holdConfirmations).
 
 /** A small seeded generator (mulberry32), so a failing run can be replayed from its seed. */
 export function seededRandom(seed: number) {
@@ -98,56 +97,8 @@ export async function startHardServer(vars: Record<string, string> = {}): Promis
 }
 
 export type { Reply } from "../../scripts/api-call.ts";
+export { pool } from "../../scripts/pool.ts";
 export { call };
-
-export type User = { id: string; username: string; token: string };
-
-export async function signUp(base: string, username: string): Promise<User> {
-  const reply = await call<{ user: { id: string }; accessToken: string }>(
-    base,
-    "POST",
-    "/api/auth/register",
-    {
-      body: { username, password: "correct horse battery staple" },
-    },
-  );
-  if (reply.status !== 201)
-    throw new Error(`sign-up ${username}: ${reply.status} ${JSON.stringify(reply.body)}`);
-  return { id: reply.body.user.id, username, token: reply.body.accessToken };
-}
-
-export { pool };
-
-/** A public room created by `owner` and joined by everyone else. */
-export async function publicRoom(base: string, owner: User, others: User[]): Promise<string> {
-  const room = await call<{ id: string }>(base, "POST", "/api/rooms", {
-    token: owner.token,
-    body: { name: "hard", kind: "public" },
-  });
-  if (room.status !== 201) throw new Error(`create room: ${room.status}`);
-  await pool(others, 8, async (user) => {
-    const joined = await call(base, "POST", `/api/rooms/${room.body.id}/join`, { token: user.token });
-    if (joined.status !== 200) throw new Error(`join: ${joined.status}`);
-  });
-  return room.body.id;
-}
-
-/** Every message of a room, in seq order, read through the REST API page by page. */
-export async function fullHistory(base: string, roomId: string, token: string): Promise<Message[]> {
-  const all: Message[] = [];
-  for (;;) {
-    const after = all.at(-1)?.seq ?? 0;
-    const page = await call<{ messages: Message[]; hasMore: boolean }>(
-      base,
-      "GET",
-      `/api/rooms/${roomId}/messages?after=${after}&limit=100`,
-      { token },
-    );
-    if (page.status !== 200) throw new Error(`history: ${page.status}`);
-    all.push(...page.body.messages);
-    if (!page.body.hasMore) return all;
-  }
-}
 
 /**
  * A client of one room that survives its socket: it records every message it is shown, in order,

@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SignedIn } from "../shared/fixtures.ts";
+import { fixturesAt } from "../shared/node-client.ts";
 import {
-  fullHistory,
   type HardServer,
   pool,
-  publicRoom,
   ResumingClient,
   seededRandom as random,
-  signUp,
   sleep,
   startHardServer,
-  type User,
 } from "./helpers.ts";
 
 // A reconnect storm: 200 clients in one room drop (abruptly or cleanly) and reconnect with ?since=
@@ -26,6 +24,7 @@ const SEND_MS = 8000;
 const DROPS_PER_WATCHER = 2;
 
 let hard: HardServer;
+const { signUp, publicRoom, fullHistory } = fixturesAt(() => hard.url());
 
 beforeAll(async () => {
   hard = await startHardServer();
@@ -41,18 +40,18 @@ describe("a reconnect storm", () => {
     const rand = random(seed);
     const base = hard.url();
     const indexes = Array.from({ length: WATCHER_USERS + SENDERS }, (_, index) => index);
-    const users = await pool(indexes, 6, (index) => signUp(base, `storm_${index}`));
-    const [owner, ...others] = users as [User, ...User[]];
-    const roomId = await publicRoom(base, owner, others);
-    const url = (user: User) => () =>
-      `${base.replace("http", "ws")}/api/rooms/${roomId}/ws?token=${user.token}`;
+    const users = await pool(indexes, 6, (index) => signUp(`storm_${index}`));
+    const [owner, ...others] = users as [SignedIn, ...SignedIn[]];
+    const { id: roomId } = await publicRoom(owner, others);
+    const url = (user: SignedIn) => () =>
+      `${base.replace("http", "ws")}/api/rooms/${roomId}/ws?token=${user.accessToken}`;
 
     const senders = users
       .slice(WATCHER_USERS)
       .map((user, index) => new ResumingClient(`sender${index}`, url(user)));
     const watchers = Array.from(
       { length: WATCHERS },
-      (_, index) => new ResumingClient(`watcher${index}`, url(users[index % WATCHER_USERS] as User)),
+      (_, index) => new ResumingClient(`watcher${index}`, url(users[index % WATCHER_USERS] as SignedIn)),
     );
     await pool([...senders, ...watchers], 16, (client) => client.connect());
 
@@ -101,7 +100,7 @@ describe("a reconnect storm", () => {
         client.until(() => client.lastSeq >= total, 30_000, "the last seq"),
       ),
     );
-    const history = await fullHistory(base, roomId, owner.token);
+    const history = await fullHistory(owner.accessToken, roomId);
     expect(history.map((message) => message.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     expect(new Set(history.map((message) => message.clientId)).size).toBe(total);
     const everyone = Array.from({ length: total }, (_, i) => i + 1);

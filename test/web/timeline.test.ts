@@ -11,6 +11,7 @@ import {
   type Timeline,
 } from "../../web/src/state/timeline.ts";
 import type { Message } from "../../worker/protocol/messages.ts";
+import type { RoomSummary } from "../../worker/protocol/rooms.ts";
 
 // The client's timeline: history pages, live frames, resume replays and our own optimistic sends
 // may arrive in any order and more than once; the result must show each message once, in seq order.
@@ -101,12 +102,12 @@ describe("merging a room's timeline", () => {
 });
 
 describe("the room list", () => {
-  const room = (id: string, lastActivityAt: string, unreadCount = 0) => ({
+  const room = (id: string, lastActivityAt: string, unreadCount = 0): RoomSummary => ({
     id,
-    kind: "public" as const,
+    kind: "public",
     name: id,
     topic: "",
-    role: "member" as const,
+    role: "member",
     unreadCount,
     lastReadSeq: 0,
     lastMessage: { seq: unreadCount, userId: OTHER, body: "x", createdAt: lastActivityAt },

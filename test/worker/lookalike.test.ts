@@ -78,10 +78,10 @@ describe("look-alike usernames", () => {
 
 /** The key as the migration computes it in SQL (its ELSE branch), for any username. */
 function migrationKeyExpression(): string {
-  const migration = env.TEST_MIGRATIONS.find((item) => item.name.startsWith("0002_"));
+  const migration = env.TEST_MIGRATIONS.find((item) => item.name.startsWith("0003_"));
   const backfill = migration?.queries.find((query) => query.includes("SET `lookalike_key`")) ?? "";
   const expression = /ELSE\s+([\s\S]+?)\s+END/.exec(backfill)?.[1];
-  if (!expression) throw new Error("the look-alike backfill is not in migration 0002");
+  if (!expression) throw new Error("the look-alike backfill is not in migration 0003");
   return expression;
 }
 
@@ -99,7 +99,7 @@ describe("the look-alike migration", () => {
 
   it("gives every account made before it its key, and keeps older look-alike accounts working", async () => {
     const db = env.MIGRATION_TEST_DB;
-    const before = env.TEST_MIGRATIONS.filter((item) => item.name < "0002_");
+    const before = env.TEST_MIGRATIONS.filter((item) => item.name < "0003_");
     await applyD1Migrations(db, before);
     const old = [
       ["u-alice", "Alice", 1],

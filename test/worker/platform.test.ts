@@ -3,11 +3,27 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
 import { api, errorOf, signUp } from "./helpers";
 
+type Operation = {
+  operationId?: string;
+  security?: Record<string, string[]>[];
+  responses: Record<string, unknown>;
+  requestBody?: unknown;
+};
+
 type OpenApiDocument = {
   openapi: string;
-  paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>;
-  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, { example?: unknown }>; securitySchemes: Record<string, unknown> };
 };
+
+function operationsOf(doc: OpenApiDocument) {
+  return Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({
+      route: `${method.toUpperCase()} ${path}`,
+      operation,
+    })),
+  );
+}
 
 describe("the API's spine", () => {
   it("answers an unknown route with a JSON 404", async () => {
@@ -82,18 +98,27 @@ describe("the API's documentation", () => {
       "/api/rooms/direct",
       "/api/rooms/discover",
       "/api/rooms/{roomId}",
+      "/api/rooms/{roomId}/audit",
+      "/api/rooms/{roomId}/bans",
+      "/api/rooms/{roomId}/bans/{userId}",
       "/api/rooms/{roomId}/join",
       "/api/rooms/{roomId}/leave",
       "/api/rooms/{roomId}/members",
       "/api/rooms/{roomId}/members/{userId}",
       "/api/rooms/{roomId}/messages",
       "/api/rooms/{roomId}/messages/{seq}",
+      "/api/rooms/{roomId}/messages/{seq}/report",
+      "/api/rooms/{roomId}/mutes",
+      "/api/rooms/{roomId}/mutes/{userId}",
       "/api/rooms/{roomId}/read",
+      "/api/rooms/{roomId}/reports",
       "/api/rooms/{roomId}/ws",
       "/api/users",
       "/api/users/me",
+      "/api/users/me/blocks",
       "/api/users/me/password",
       "/api/users/{userId}",
+      "/api/users/{userId}/block",
       "/api/ws",
     ]);
     expect(Object.keys(doc.paths["/api/users/me"] ?? {}).sort()).toEqual(["delete", "get", "patch"]);
@@ -120,6 +145,59 @@ describe("the API's documentation", () => {
     expect(doc.components.securitySchemes).toHaveProperty("bearerAuth");
     expect(JSON.stringify(doc.components.schemas.Register)).toContain('"example":"alice"');
     expect(doc.components.schemas).toHaveProperty("Error");
+  });
+
+  it("names every operation with a unique camelCase operationId", async () => {
+    const doc = (await api<OpenApiDocument>("GET", "/api/openapi.json")).body;
+    const ids = operationsOf(doc).map(({ route, operation }) => operation.operationId ?? `none for ${route}`);
+    for (const id of ids) expect(id).toMatch(/^[a-z][a-zA-Z]+$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(doc.paths["/api/rooms"]?.get?.operationId).toBe("listRooms");
+    expect(doc.paths["/api/rooms/{roomId}/messages"]?.post?.operationId).toBe("sendMessage");
+  });
+
+  it("documents 413 and 415 on every call that takes a JSON body", async () => {
+    const doc = (await api<OpenApiDocument>("GET", "/api/openapi.json")).body;
+    const withBody = operationsOf(doc).filter(({ operation }) => operation.requestBody);
+    expect(withBody.length).toBeGreaterThanOrEqual(12);
+    for (const { route, operation } of withBody) {
+      expect(Object.keys(operation.responses), route).toEqual(expect.arrayContaining(["413", "415"]));
+    }
+  });
+
+  it("declares who may call what: public auth calls, bearer routes, ?ticket= or ?token= on the sockets", async () => {
+    const doc = (await api<OpenApiDocument>("GET", "/api/openapi.json")).body;
+    expect(doc.components.securitySchemes.tokenQuery).toMatchObject({
+      type: "apiKey",
+      in: "query",
+      name: "token",
+    });
+    for (const path of ["/api/auth/register", "/api/auth/login", "/api/auth/refresh", "/api/auth/logout"]) {
+      expect(doc.paths[path]?.post?.security, path).toEqual([]);
+    }
+    for (const path of ["/api/ws", "/api/rooms/{roomId}/ws"]) {
+      expect(doc.paths[path]?.get?.security, path).toEqual([
+        { ticketQuery: [] },
+        { tokenQuery: [] },
+        { bearerAuth: [] },
+      ]);
+    }
+    for (const { route, operation } of operationsOf(doc)) expect(operation.security, route).toBeDefined();
+  });
+
+  it("states the limits the server enforces as schema constraints, and gives every named schema an example", async () => {
+    const { schemas } = (await api<OpenApiDocument>("GET", "/api/openapi.json")).body.components;
+    const property = (schema: string, name: string) =>
+      (schemas[schema] as { properties: Record<string, unknown> }).properties[name];
+    expect(property("Register", "username")).toMatchObject({ minLength: 3, maxLength: 32 });
+    expect(property("Register", "password")).toMatchObject({ minLength: 8, maxLength: 128 });
+    expect(property("UpdateProfile", "displayName")).toMatchObject({ minLength: 1, maxLength: 64 });
+    expect(property("UpdateProfile", "bio")).toMatchObject({ maxLength: 500 });
+    expect(property("CreateRoom", "name")).toMatchObject({ minLength: 1, maxLength: 80 });
+    expect(property("CreateRoom", "topic")).toMatchObject({ maxLength: 250 });
+    expect(property("SendMessage", "body")).toMatchObject({ minLength: 1, maxLength: 4000 });
+    expect(property("SendMessage", "clientId")).toMatchObject({ minLength: 1, maxLength: 64 });
+    for (const [name, schema] of Object.entries(schemas)) expect(schema.example, name).toBeDefined();
   });
 
   it("is browsable at /api/docs from our own origin, with no CDN", async () => {

@@ -1,11 +1,14 @@
 import { useCallback, useEffect, useState } from "preact/hooks";
-import { api } from "./api/http";
+import { answer } from "./api/answers";
+import { api } from "./api/client";
 import { currentSession, onSessionChange, type Session, signOut } from "./api/session";
 import type { ChannelFrame, RoomSummary } from "./api/types";
 import { AuthScreen } from "./components/AuthScreen";
 import { CreateRoomDialog, DirectDialog, DiscoverDialog, ProfileDialog } from "./components/Dialogs";
 import { RoomView } from "./components/RoomView";
 import { type DialogName, Sidebar } from "./components/Sidebar";
+import { showError, Toasts } from "./components/Toasts";
+import { ONE_PANE, useMediaQuery } from "./layout";
 import { type ConnectionState, openLiveSocket } from "./realtime/live-socket";
 import { useRoomRoute } from "./router";
 import { applyRoomFrame, markRoomRead, sortByActivity } from "./state/room-list";
@@ -23,12 +26,15 @@ function Chat({ session }: { session: Session }) {
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [dialog, setDialog] = useState<DialogName | null>(null);
   const userId = session.user.id;
+  // On a phone with no room open, the room list is the whole page: then it is the main landmark,
+  // with the page's heading, instead of a navigation beside a hidden welcome.
+  const listIsThePage = useMediaQuery(ONE_PANE) && !roomId;
 
   useEffect(() => {
     const load = () =>
-      api<{ rooms: RoomSummary[] }>("GET", "/rooms")
+      answer(api.rooms.$get())
         .then((list) => setRooms(sortByActivity(list.rooms)))
-        .catch((error) => console.error(error));
+        .catch((error) => showError("Could not load your rooms", error));
     const channel = openLiveSocket<ChannelFrame>({
       path: () => "/ws",
       onFrame: (frame) => setRooms((current) => (current ? applyRoomFrame(current, frame) : current)),
@@ -53,38 +59,50 @@ function Chat({ session }: { session: Session }) {
     [],
   );
 
+  const sidebar = (
+    <Sidebar
+      session={session}
+      rooms={rooms}
+      activeRoomId={roomId}
+      connection={connection}
+      isThePage={listIsThePage}
+      onOpen={setDialog}
+      onSignOut={() => void signOut()}
+    />
+  );
+
   return (
     <div class={roomId ? "app in-room" : "app"}>
-      <Sidebar
-        session={session}
-        rooms={rooms}
-        activeRoomId={roomId}
-        connection={connection}
-        onOpen={setDialog}
-        onSignOut={() => void signOut()}
-      />
-      <main class="main">
-        {roomId ? (
-          <RoomView key={roomId} roomId={roomId} session={session} onRead={onRead} />
-        ) : (
-          <section class="room empty-state">
-            <h1>Welcome, {session.user.displayName}</h1>
-            <p class="muted">Pick a room on the left, or start something new.</p>
-            <div class="actions">
-              <button type="button" class="primary" onClick={() => setDialog("direct")}>
-                New message
-              </button>
-              <button type="button" onClick={() => setDialog("discover")}>
-                Browse rooms
-              </button>
-            </div>
-          </section>
-        )}
-      </main>
+      {listIsThePage ? (
+        <main class="main list-page">{sidebar}</main>
+      ) : (
+        <>
+          {sidebar}
+          <main class="main">
+            {roomId ? (
+              <RoomView key={roomId} roomId={roomId} session={session} onRead={onRead} />
+            ) : (
+              <section class="room empty-state">
+                <h1>Welcome, {session.user.displayName}</h1>
+                <p class="muted">Pick a room on the left, or start something new.</p>
+                <div class="actions">
+                  <button type="button" class="primary" onClick={() => setDialog("direct")}>
+                    New message
+                  </button>
+                  <button type="button" onClick={() => setDialog("discover")}>
+                    Browse rooms
+                  </button>
+                </div>
+              </section>
+            )}
+          </main>
+        </>
+      )}
       {dialog === "create" && <CreateRoomDialog onClose={() => setDialog(null)} />}
       {dialog === "discover" && <DiscoverDialog onClose={() => setDialog(null)} />}
       {dialog === "direct" && <DirectDialog onClose={() => setDialog(null)} />}
       {dialog === "profile" && <ProfileDialog session={session} onClose={() => setDialog(null)} />}
+      <Toasts />
     </div>
   );
 }

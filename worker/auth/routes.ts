@@ -5,7 +5,14 @@ import type { AppEnv } from "../app-env";
 import { database } from "../db/client";
 import { users } from "../db/schema";
 import { ApiError, invalidRequest, unauthorized } from "../http/errors";
-import { bearerSecurity, errorResponses, jsonBody, jsonResponse, optionalJsonBody } from "../http/openapi";
+import {
+  bearerSecurity,
+  errorResponses,
+  jsonBody,
+  jsonResponse,
+  optionalJsonBody,
+  publicSecurity,
+} from "../http/openapi";
 import { openRoutes } from "../http/routers";
 import { limit } from "../limits/limit";
 import { lookalikeKey } from "../users/lookalike";
@@ -16,6 +23,7 @@ import { requireUser } from "./middleware";
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from "./password";
 import { assertPasswordAllowed } from "./password-policy";
 import {
+  type AuthResult,
   AuthResultSchema,
   CookieAuthResultSchema,
   LoginBody,
@@ -33,15 +41,23 @@ import { issueTicket } from "./tickets";
 import { ACCESS_TOKEN_TTL_SECONDS, signAccessToken, verifyAccessToken } from "./tokens";
 
 const tags = ["Auth"];
+// Signing up and in need no credentials: the answers are the credentials.
+const security = publicSecurity;
 
-const TokenAnswer = z.union([AuthResultSchema, CookieAuthResultSchema]);
+// A token answer is one of two shapes: the body flow (refreshToken in the JSON) or the cookie flow
+// (useCookie: no refreshToken). The OpenAPI document says so (oneOf). For hc<AppType> it is typed as
+// the body flow for now, the one the web client still uses, so that its code keeps compiling; when
+// the client asks for useCookie, drop the cast and hc gives it the union to narrow.
+const TokenAnswer = z.union([AuthResultSchema, CookieAuthResultSchema]) as unknown as typeof AuthResultSchema;
 const tokenAnswerNote = `The answer carries \`Cache-Control: no-store\`. With \`useCookie: true\` the refresh token
 is not in the body but in an \`HttpOnly; Secure; SameSite=Strict; Path=/api/auth\` cookie.`;
 
 const register = createRoute({
   method: "post",
   path: "/register",
+  operationId: "register",
   tags,
+  security,
   summary: "Create an account and sign in",
   description: `Usernames are unique by a look-alike key: case, 0/O, 1/l/I, rn/m and the other Unicode
 confusables (UTS #39) fold together, so 409 also answers a name "too similar to an existing username".
@@ -51,14 +67,16 @@ At most 20 sign-ups per client address per hour (RATE_SIGNUP_PER_ADDRESS). ${tok
   request: jsonBody(RegisterBody),
   responses: {
     201: jsonResponse(TokenAnswer, "The new user, signed in."),
-    ...errorResponses(400, 415, 409, 413, 429),
+    ...errorResponses(400, 409, 413, 415, 429),
   },
 });
 
 const login = createRoute({
   method: "post",
   path: "/login",
+  operationId: "logIn",
   tags,
+  security,
   summary: "Sign in with username and password",
   description: `A wrong username and a wrong password get the same 401. Attempts are counted before the
 password is checked: per (username, client address), 5 wrong passwords, then waits that double from 1 s
@@ -68,14 +86,16 @@ stop the right password from another. ${tokenAnswerNote}`,
   request: jsonBody(LoginBody),
   responses: {
     200: jsonResponse(TokenAnswer, "Signed in."),
-    ...errorResponses(400, 415, 401, 429),
+    ...errorResponses(400, 401, 413, 415, 429),
   },
 });
 
 const refresh = createRoute({
   method: "post",
   path: "/refresh",
+  operationId: "refreshSession",
   tags,
+  security,
   summary: "Exchange a refresh token for a new token pair",
   description: `The presented refresh token is spent. Presenting it again within 30 s while its successor is
 unused (a retry whose answer was lost) returns that same successor; later, or once the successor was used,
@@ -84,37 +104,45 @@ cookie set by \`useCookie\` is used, and the new refresh token goes back into th
   request: optionalJsonBody(RefreshBody),
   responses: {
     200: jsonResponse(TokenAnswer, "A new access token and refresh token."),
-    ...errorResponses(400, 415, 401),
+    ...errorResponses(400, 401, 413, 415),
   },
 });
 
 const logout = createRoute({
   method: "post",
   path: "/logout",
+  operationId: "logOut",
   tags,
+  security,
   summary: "Sign out: the refresh token's session ends",
   description: `The session's access tokens stop working (within 30 s everywhere) and its sockets close (4001).
 Without \`refreshToken\` in the body the cookie is used, and cleared.`,
   request: optionalJsonBody(RefreshBody),
-  responses: { 204: { description: "Signed out (also for an unknown token)." }, ...errorResponses(400, 415) },
+  responses: {
+    204: { description: "Signed out (also for an unknown token)." },
+    ...errorResponses(400, 413, 415),
+  },
 });
 
 const verify = createRoute({
   method: "post",
   path: "/verify",
+  operationId: "verifyToken",
   tags,
+  security,
   summary: "Check an access token",
   description: "401 for a token that is invalid, expired, or of a session that has ended.",
   request: jsonBody(VerifyBody),
   responses: {
     200: jsonResponse(VerifyResultSchema, "The token is valid."),
-    ...errorResponses(400, 415, 401),
+    ...errorResponses(400, 401, 413, 415),
   },
 });
 
 const ticket = createRoute({
   method: "post",
   path: "/ticket",
+  operationId: "createSocketTicket",
   tags,
   security: bearerSecurity,
   summary: "A one-time ticket to open a WebSocket",
@@ -129,7 +157,12 @@ access token that asked for it expires. At most 60 per minute (RATE_SOCKET_TICKE
   },
 });
 
-async function tokenAnswer(c: Context<AppEnv>, user: User, session: IssuedSession, useCookie: boolean) {
+async function tokenAnswer(
+  c: Context<AppEnv>,
+  user: User,
+  session: IssuedSession,
+  useCookie: boolean,
+): Promise<AuthResult> {
   // A token must never be kept by a cache between us and the client.
   c.header("Cache-Control", "no-store");
   const answer = {
@@ -139,7 +172,8 @@ async function tokenAnswer(c: Context<AppEnv>, user: User, session: IssuedSessio
   };
   if (!useCookie) return { ...answer, refreshToken: session.refreshToken };
   setRefreshCookie(c, session.refreshToken);
-  return answer;
+  // A CookieAuthResult, typed as the body flow's AuthResult for hc (see TokenAnswer above).
+  return answer as AuthResult;
 }
 
 /** The refresh token of a refresh or logout: from the body (curl), else the cookie (the web client). */

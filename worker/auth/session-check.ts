@@ -14,10 +14,13 @@ import type { SessionMatch } from "../sockets/sessions";
 // The isolate that ends a session learns it at once (see endSessionsEverywhere), and an ended session
 // is remembered as ended: sessions never come back.
 //
-// Socket upgrades ask D1 every time (`fresh`): a socket outlives the request that opened it, and the
-// D1 query there is one among several the upgrade makes anyway.
+// Socket upgrades trust a cached answer for at most SOCKET_CHECK_MAX_AGE_MS (5 s): a socket outlives
+// the request that opened it, and one accepted after its session's end was fanned out would stay open
+// until its token expired; but a client that opens several sockets at once (a room list, a reconnect)
+// costs one query, not one per socket.
 
 const MAX_TTL_MS = 60_000;
+export const SOCKET_CHECK_MAX_AGE_MS = 5_000;
 const MAX_ENTRIES = 10_000;
 
 type Entry = { userId: string; live: boolean; checkedAt: number };
@@ -50,20 +53,22 @@ async function liveInD1(env: Env, sessionId: string, userId: string): Promise<bo
   return live;
 }
 
-/** Throws 401 unless the token's session is live (as this isolate knew it within the TTL, or fresh from D1). */
+/**
+ * Throws 401 unless the token's session is live, as this isolate knew it within the TTL (within
+ * SOCKET_CHECK_MAX_AGE_MS for a socket upgrade), or as D1 says now.
+ */
 export async function assertSessionLive(
   env: Env,
   claims: { userId: string; sessionId: string },
-  options: { fresh?: boolean } = {},
+  options: { forSocket?: boolean } = {},
 ): Promise<void> {
   const { sessionId, userId } = claims;
   const entry = known.get(sessionId);
+  const maxAge = options.forSocket
+    ? Math.min(SOCKET_CHECK_MAX_AGE_MS, sessionCheckTtlMs(env))
+    : sessionCheckTtlMs(env);
   let live: boolean;
-  if (
-    entry &&
-    entry.userId === userId &&
-    (!entry.live || (!options.fresh && Date.now() - entry.checkedAt < sessionCheckTtlMs(env)))
-  ) {
+  if (entry && entry.userId === userId && (!entry.live || Date.now() - entry.checkedAt < maxAge)) {
     live = entry.live;
   } else {
     // Requests that arrive together for one session share one query.

@@ -117,3 +117,38 @@ export const memberships = sqliteTable(
     index("memberships_user_idx").on(table.userId),
   ],
 );
+
+// Who is banned from which room, mirrored from the room (which keeps the reason and the audit log)
+// so that joining and adding can refuse a banned person without waking the room's object.
+export const roomBans = sqliteTable(
+  "room_bans",
+  {
+    roomId: text("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    // Null: until someone lifts it.
+    until: integer("until", { mode: "timestamp_ms" }),
+  },
+  (table) => [primaryKey({ columns: [table.roomId, table.userId] })],
+);
+
+// One person blocking another: the blocked one cannot open a direct room with them or message them in one.
+export const blocks = sqliteTable(
+  "blocks",
+  {
+    blockerId: text("blocker_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    blockedId: text("blocked_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.blockerId, table.blockedId] }),
+    index("blocks_blocked_idx").on(table.blockedId),
+  ],
+);

@@ -51,6 +51,8 @@ export type ChannelFrame =
   | { type: "room_updated"; room: RoomSummary }
   | { type: "room_added"; room: RoomSummary }
   | { type: "room_removed"; roomId: string }
+  /** For a room's owners and admins: a message was reported. */
+  | { type: "report"; roomId: string; seq: number }
   | ErrorFrame
   | { type: "pong" };
 

@@ -38,6 +38,7 @@ export class Connecting {
   async connect(arrival: Arrival): Promise<Response> {
     const { sockets, store, env } = this.parts;
     if (!(await this.membership.find(arrival.roomId, arrival.userId))) return refusal(404, "No such room.");
+    if (this.parts.store.moderation.activeBan(arrival.userId)) return refusal(404, "No such room.");
     const cap = Number(env.MAX_ROOM_SOCKETS_PER_USER) || 10;
     if (sockets.open(arrival.userId).length >= cap)
       return refusal(429, `At most ${cap} open sockets per person to one room; close one first.`);

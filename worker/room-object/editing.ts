@@ -8,8 +8,14 @@ import type { RoomParts } from "./parts";
 export class Editing {
   constructor(
     private readonly parts: RoomParts,
-    /** A message changed; `last` when it is the room's newest (whose preview the room list shows). */
-    private readonly changed: (message: Message, last: boolean) => Promise<void>,
+    private readonly hooks: {
+      /** A message changed; `last` when it is the room's newest (whose preview the room list shows). */
+      changed(message: Message, last: boolean): Promise<void>;
+      /** An owner or admin deleted someone else's message (the audit log keeps it). */
+      moderated(actorId: string, message: Message): void;
+      /** Why this person may not post here now (muted, blocked), or null: it applies to edits too. */
+      refusalToPost(userId: string): string | null;
+    },
   ) {}
 
   async edit(caller: Caller, seq: number, body: string): Promise<Outcome<Message>> {
@@ -18,6 +24,8 @@ export class Editing {
     if (!message) return refuse("not_found", `No message ${seq} in this room.`);
     if (message.userId !== caller.userId) return refuse("forbidden", "Only its author can edit a message.");
     if (message.deletedAt) return refuse("conflict", "A deleted message cannot be edited.");
+    const refusal = this.hooks.refusalToPost(caller.userId);
+    if (refusal) return refuse("forbidden", refusal);
     const edited = messages.edit(seq, body) ?? message;
     await this.tell(edited);
     return done(edited);
@@ -32,12 +40,13 @@ export class Editing {
       return refuse("forbidden", "Only its author, an owner or an admin can delete a message.");
     if (message.deletedAt) return done(message);
     const deleted = messages.tombstone(seq) ?? message;
+    if (message.userId !== caller.userId) this.hooks.moderated(caller.userId, message);
     await this.tell(deleted);
     return done(deleted);
   }
 
   private async tell(message: Message): Promise<void> {
     this.parts.sockets.broadcast({ type: "message_updated", message });
-    await this.changed(message, message.seq === this.parts.store.messages.lastSeq());
+    await this.hooks.changed(message, message.seq === this.parts.store.messages.lastSeq());
   }
 }

@@ -11,13 +11,14 @@ import { Connecting } from "./connecting";
 import { Editing } from "./editing";
 import { History } from "./history";
 import { Membership } from "./membership";
+import { Moderation, type ModerationAction, type ModerationQuery, type ModerationView } from "./moderation";
 import type { RoomParts, SocketState } from "./parts";
 import { Presence } from "./presence";
 import { Receipts } from "./receipts";
 import { RoomListSync } from "./room-list-sync";
 import { Sending } from "./sending";
 import { SessionEnds } from "./sessions";
-import { type Page, RoomStore, type Stored } from "./store";
+import { type Page, type Report, RoomStore, type Stored } from "./store";
 import { Typing } from "./typing";
 
 // A Room is one chat room: a Durable Object that is the single writer of its messages (so `seq`
@@ -47,6 +48,7 @@ export class Room extends DurableObject<Env> {
   private readonly historyPages: History;
   private readonly membership: Membership;
   private readonly sessionEnds: SessionEnds;
+  private readonly moderation: Moderation;
   /** What each client frame does. Adding a frame type: its schema in protocol/frames.ts, one line here. */
   private readonly frames: FrameHandlers;
 
@@ -65,12 +67,20 @@ export class Room extends DurableObject<Env> {
     this.typing = new Typing(this.parts);
     this.presence = new Presence(this.parts);
     this.membership = new Membership(this.parts);
+    this.moderation = new Moderation(this.parts, this.membership);
+    const refusalToPost = (userId: string) => this.moderation.refusalToPost(userId);
     this.sending = new Sending(this.parts, {
+      refusalToPost,
       stored: (message) => this.stored(message),
       committed: () => this.roomList.changed(),
     });
     this.connecting = new Connecting(this.parts, this.membership, this.presence, this.receipts);
-    this.editing = new Editing(this.parts, (_, last) => (last ? this.roomList.changed() : Promise.resolve()));
+    this.editing = new Editing(this.parts, {
+      changed: (_, last) => (last ? this.roomList.changed() : Promise.resolve()),
+      moderated: (actorId, message) =>
+        this.moderation.deletedByModerator(actorId, message.seq, message.userId),
+      refusalToPost,
+    });
     this.historyPages = new History(this.parts, this.receipts);
     this.sessionEnds = new SessionEnds(this.parts);
     // One alarm serves them all: typing expiry, sockets whose token expired, the summary flush.
@@ -79,7 +89,11 @@ export class Room extends DurableObject<Env> {
     this.parts.alarms.register(this.roomList);
     this.frames = {
       message: (socket, frame) => this.sending.receiveFrame(socket, frame),
-      typing: (socket, frame) => this.typing.set(socket, frame.typing),
+      typing: (socket, frame) => {
+        // Someone who may not post (muted, blocked) does not show as typing either.
+        if (!frame.typing || !refusalToPost(this.parts.sockets.state(socket).userId))
+          this.typing.set(socket, frame.typing);
+      },
       read: (socket, frame) => this.read(this.parts.sockets.state(socket).userId, frame.seq),
       ping: (socket) => sockets.send(socket, { type: "pong" }),
     };
@@ -154,6 +168,25 @@ export class Room extends DurableObject<Env> {
   async disconnectMember(userId: string, reason = "You are no longer a member of this room."): Promise<void> {
     this.sending.commit();
     this.membership.removed(userId, reason);
+  }
+
+  /** An owner or admin acted (the Worker checked their role): the room records, enforces and tells. */
+  async moderate(caller: Caller, action: ModerationAction): Promise<void> {
+    this.enter(caller.roomId);
+    await this.membership.find(caller.roomId, caller.userId);
+    this.moderation.apply(caller, action);
+  }
+
+  /** What owners and admins may look at: bans, mutes, reports, the audit log. */
+  async moderationView(caller: Caller, query: ModerationQuery): Promise<ModerationView> {
+    this.enter(caller.roomId);
+    return this.moderation.view(query);
+  }
+
+  async reportMessage(caller: Caller, seq: number, reason: string): Promise<Outcome<Report>> {
+    this.enter(caller.roomId);
+    await this.membership.find(caller.roomId, caller.userId);
+    return this.moderation.report(caller, seq, reason);
   }
 
   /** These sign-in sessions of this user ended: their sockets here close with 4001. */

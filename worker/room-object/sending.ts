@@ -32,6 +32,8 @@ const TOO_MANY = "Too many messages; slow down.";
 type Queued = { userId: string; body: string; clientId: string; socket: WebSocket };
 
 export type SendingHooks = {
+  /** Why this person may not post here now (muted, blocked), or null. */
+  refusalToPost(userId: string): string | null;
   /** A new message was stored: tell the room. Runs once per message, in seq order. */
   stored(message: Message): void;
   /** A commit stored at least one new message. */
@@ -57,6 +59,12 @@ export class Sending {
     const { userId } = this.parts.sockets.state(socket);
     const key = `${userId}\n${frame.clientId}`;
     if (this.queuedKeys.has(key)) return; // still queued from an earlier frame: its broadcast confirms both
+    const refusal = this.hooks.refusalToPost(userId);
+    if (refusal) {
+      const { clientId } = frame;
+      this.parts.sockets.send(socket, { type: "error", code: "forbidden", message: refusal, clientId });
+      return;
+    }
     const admission = this.admit(userId, frame.clientId);
     if (admission.kind === "repeat") {
       this.parts.sockets.send(socket, { type: "message", message: admission.first });
@@ -74,6 +82,8 @@ export class Sending {
 
   /** A send over REST: stored at once (after whatever frames are queued), then told to everyone. */
   async post(caller: Caller, body: string, clientId?: string): Promise<Outcome<Stored>> {
+    const refusal = this.hooks.refusalToPost(caller.userId);
+    if (refusal) return refuse("forbidden", refusal);
     const admission = this.admit(caller.userId, clientId);
     if (admission.kind === "repeat") return done({ message: admission.first, created: false });
     if (admission.kind === "limited") return refuse("rate_limited", TOO_MANY, admission.retryAfter);

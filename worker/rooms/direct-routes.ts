@@ -1,13 +1,13 @@
 import { createRoute } from "@hono/zod-openapi";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, or } from "drizzle-orm";
 import { database } from "../db/client";
-import { memberships, rooms, users } from "../db/schema";
-import { invalidRequest, notFound } from "../http/errors";
+import { blocks, memberships, rooms, users } from "../db/schema";
+import { forbidden, invalidRequest, notFound } from "../http/errors";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
 import { signedInRoutes } from "../http/routers";
 import { limit } from "../limits/limit";
 import { pushRoomSummaries } from "../room-list/live";
-import { roomAccess } from "./access";
+import { roomAccess, roomObject } from "./access";
 import { directRoomKey, roomDetail } from "./room-model";
 import { DirectRoomBody, RoomDetailSchema } from "./schemas";
 
@@ -16,6 +16,7 @@ import { DirectRoomBody, RoomDetailSchema } from "./schemas";
 const openDirect = createRoute({
   method: "post",
   path: "/direct",
+  operationId: "openDirectRoom",
   tags: ["Rooms"],
   security: bearerSecurity,
   summary: "Open the direct room with someone",
@@ -26,7 +27,7 @@ const openDirect = createRoute({
   responses: {
     200: jsonResponse(RoomDetailSchema, "The existing direct room."),
     201: jsonResponse(RoomDetailSchema, "The direct room, just created."),
-    ...errorResponses(400, 401, 404, 415, 429),
+    ...errorResponses(400, 401, 404, 413, 415, 429),
   },
 });
 
@@ -40,6 +41,16 @@ export const directRoutes = signedInRoutes().openapi(openDirect, async (c) => {
     .from(users)
     .where(and(eq(users.id, peerId), isNull(users.deletedAt)));
   if (!peer) throw notFound("No such user.");
+  const between = await db
+    .select({ blockerId: blocks.blockerId, blockedId: blocks.blockedId })
+    .from(blocks)
+    .where(
+      or(
+        and(eq(blocks.blockerId, peerId), eq(blocks.blockedId, me)),
+        and(eq(blocks.blockerId, me), eq(blocks.blockedId, peerId)),
+      ),
+    );
+  if (between.some((row) => row.blockerId === peerId)) throw forbidden("You cannot message this person.");
   const { key, id, pair } = await directRoomKey(me, peerId);
   const now = new Date();
   // Every statement is idempotent and the id is derived from the pair, so two people opening the
@@ -78,7 +89,13 @@ export const directRoutes = signedInRoutes().openapi(openDirect, async (c) => {
     ]);
     isNew = created.length > 0;
   }
-  if (isNew) await pushRoomSummaries(c.env, id, "room_added", [me, peerId]);
+  if (isNew) {
+    // A block made before the room existed: the room refuses the blocked one's messages itself.
+    const caller = { roomId: id, userId: me, role: "member" as const };
+    for (const row of between)
+      await roomObject(c.env, id).moderate(caller, { kind: "block", ...row, on: true });
+    await pushRoomSummaries(c.env, id, "room_added", [me, peerId]);
+  }
   const access = await roomAccess(db, id, me);
   const detail = await roomDetail(db, access.room, access.role);
   return isNew ? c.json(detail, 201) : c.json(detail, 200);

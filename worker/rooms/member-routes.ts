@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
-import { database } from "../db/client";
-import { memberships, users } from "../db/schema";
+import { type Database, database } from "../db/client";
+import { memberships } from "../db/schema";
 import { conflict, forbidden, notFound } from "../http/errors";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
 import { signedInRoutes } from "../http/routers";
@@ -10,7 +10,7 @@ import { sendToUser } from "../user-channel/client";
 import { asMember, requireRole, roomAccess, roomObject } from "./access";
 import { memberLeaves } from "./leaving";
 import { announceMember, memberInfo } from "./member-events";
-import { roomDetail } from "./room-model";
+import { activeBan, personOf as person, roomDetail } from "./room-model";
 import { AddMemberBody, MemberParams, MemberSchema, RoomDetailSchema, RoomParams } from "./schemas";
 
 // Who is in a room: joining a public room, leaving, and owners or admins adding and removing people.
@@ -23,6 +23,7 @@ const security = bearerSecurity;
 const joinRoom = createRoute({
   method: "post",
   path: "/{roomId}/join",
+  operationId: "joinRoom",
   tags,
   security,
   summary: "Join a public room",
@@ -36,6 +37,7 @@ const joinRoom = createRoute({
 const leaveRoom = createRoute({
   method: "post",
   path: "/{roomId}/leave",
+  operationId: "leaveRoom",
   tags,
   security,
   summary: "Leave a room",
@@ -48,6 +50,7 @@ const leaveRoom = createRoute({
 const addMember = createRoute({
   method: "post",
   path: "/{roomId}/members",
+  operationId: "addMember",
   tags,
   security,
   summary: "Add someone to a public or private room (owner or admin)",
@@ -55,13 +58,14 @@ const addMember = createRoute({
   request: { params: RoomParams, ...jsonBody(AddMemberBody) },
   responses: {
     201: jsonResponse(MemberSchema, "The new member."),
-    ...errorResponses(400, 401, 403, 404, 409, 415),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
   },
 });
 
 const removeMember = createRoute({
   method: "delete",
   path: "/{roomId}/members/{userId}",
+  operationId: "removeMember",
   tags,
   security,
   summary: "Remove someone from a room (owner or admin)",
@@ -71,10 +75,9 @@ const removeMember = createRoute({
   responses: { 204: { description: "Removed." }, ...errorResponses(401, 403, 404) },
 });
 
-async function person(db: ReturnType<typeof database>, userId: string) {
-  const [found] = await db.select().from(users).where(eq(users.id, userId));
-  if (!found) throw notFound("No such user.");
-  return found;
+async function refuseBanned(db: Database, roomId: string, userId: string, who: string): Promise<void> {
+  const ban = await activeBan(db, roomId, userId);
+  if (ban) throw forbidden(`${who}${ban.until ? ` until ${ban.until.toISOString()}` : ""}.`);
 }
 
 export const memberRoutes = signedInRoutes()
@@ -83,6 +86,7 @@ export const memberRoutes = signedInRoutes()
     const access = await roomAccess(db, c.req.valid("param").roomId, c.var.user.id);
     if (!access.role) {
       // roomAccess already hid private and direct rooms; only public ones get here.
+      await refuseBanned(db, access.room.id, c.var.user.id, "You are banned from this room");
       const [joined] = await db
         .insert(memberships)
         .values({ roomId: access.room.id, userId: c.var.user.id, role: "member", joinedAt: new Date() })
@@ -112,6 +116,7 @@ export const memberRoutes = signedInRoutes()
     if (role === "admin" && caller.role !== "owner") throw forbidden("Only the owner can add an admin.");
     const user = await person(db, userId);
     if (user.deletedAt) throw notFound("No such user.");
+    await refuseBanned(db, caller.roomId, userId, "That person is banned from this room");
     const [added] = await db
       .insert(memberships)
       .values({ roomId: caller.roomId, userId, role, joinedAt: new Date() })
@@ -139,7 +144,9 @@ export const memberRoutes = signedInRoutes()
     if (caller.role === "admin" && target.role !== "member")
       throw forbidden("Admins can remove members only.");
     await db.delete(memberships).where(and(eq(memberships.roomId, roomId), eq(memberships.userId, userId)));
-    await roomObject(c.env, roomId).disconnectMember(userId);
+    const room = roomObject(c.env, roomId);
+    await room.disconnectMember(userId);
+    await room.moderate(caller, { kind: "removed", userId });
     await sendToUser(c.env, userId, { type: "room_removed", roomId });
     await announceMember(c.env, roomId, memberInfo(await person(db, userId), target.role), "left");
     return c.body(null, 204);

@@ -23,6 +23,7 @@ const security = bearerSecurity;
 const history = createRoute({
   method: "get",
   path: "/{roomId}/messages",
+  operationId: "listMessages",
   tags,
   security,
   summary: "A page of history, in ascending seq",
@@ -38,6 +39,7 @@ const history = createRoute({
 const send = createRoute({
   method: "post",
   path: "/{roomId}/messages",
+  operationId: "sendMessage",
   tags,
   security,
   summary: "Send a message",
@@ -47,26 +49,28 @@ const send = createRoute({
   responses: {
     201: jsonResponse(MessageDoc, "Stored and broadcast."),
     200: jsonResponse(MessageDoc, "Already stored under this clientId: the first message."),
-    ...errorResponses(400, 401, 403, 404, 415, 429),
+    ...errorResponses(400, 401, 403, 404, 413, 415, 429),
   },
 });
 
 const edit = createRoute({
   method: "patch",
   path: "/{roomId}/messages/{seq}",
+  operationId: "editMessage",
   tags,
   security,
   summary: "Edit your message",
   request: { params: MessageParams, ...jsonBody(EditMessageBody) },
   responses: {
     200: jsonResponse(MessageDoc, "The edited message."),
-    ...errorResponses(400, 401, 403, 404, 409, 415),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
   },
 });
 
 const remove = createRoute({
   method: "delete",
   path: "/{roomId}/messages/{seq}",
+  operationId: "deleteMessage",
   tags,
   security,
   summary: "Delete a message (its author, an owner or an admin)",
@@ -81,12 +85,13 @@ const remove = createRoute({
 const read = createRoute({
   method: "post",
   path: "/{roomId}/read",
+  operationId: "markRead",
   tags,
   security,
   summary: "Move your read marker",
   description: "It only moves forward, and never past the room's last message.",
   request: { params: RoomParams, ...jsonBody(ReadBody) },
-  responses: { 204: { description: "Recorded." }, ...errorResponses(400, 401, 403, 404, 415) },
+  responses: { 204: { description: "Recorded." }, ...errorResponses(400, 401, 403, 404, 413, 415) },
 });
 
 async function memberCall(c: { env: Env; var: { user: { id: string } } }, roomId: string) {

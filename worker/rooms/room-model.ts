@@ -1,6 +1,7 @@
-import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { memberships, users } from "../db/schema";
+import { memberships, roomBans, users } from "../db/schema";
+import { notFound } from "../http/errors";
 import type { Role } from "../protocol/rooms";
 import type { RoomRow } from "./access";
 import type { Member, RoomDetail } from "./schemas";
@@ -46,6 +47,37 @@ export async function successorOf(db: Database, roomId: string, ownerId: string)
     .orderBy(sql`CASE ${memberships.role} WHEN 'admin' THEN 0 ELSE 1 END`, asc(memberships.joinedAt))
     .limit(1);
   return next?.userId ?? null;
+}
+
+/** A person by id, or 404. */
+export async function personOf(db: Database, userId: string) {
+  const [found] = await db.select().from(users).where(eq(users.id, userId));
+  if (!found) throw notFound("No such user.");
+  return found;
+}
+
+/** Someone's membership of a room (their role), or null. */
+export async function membershipOf(db: Database, roomId: string, userId: string) {
+  const [found] = await db
+    .select({ role: memberships.role, joinedAt: memberships.joinedAt })
+    .from(memberships)
+    .where(and(eq(memberships.roomId, roomId), eq(memberships.userId, userId)));
+  return found ?? null;
+}
+
+/** A ban of this person from this room that has not ended, or null. */
+export async function activeBan(db: Database, roomId: string, userId: string) {
+  const [found] = await db
+    .select({ until: roomBans.until })
+    .from(roomBans)
+    .where(
+      and(
+        eq(roomBans.roomId, roomId),
+        eq(roomBans.userId, userId),
+        or(isNull(roomBans.until), gt(roomBans.until, new Date())),
+      ),
+    );
+  return found ?? null;
 }
 
 /** The id of the direct room of two people: the same whoever opens it, so racing opens agree. */

@@ -8,7 +8,7 @@ import { signedInRoutes } from "../http/routers";
 import { limit } from "../limits/limit";
 import { pushRoomSummaries } from "../room-list/live";
 import { roomSummaries } from "../room-list/summaries";
-import { requireRole, roomAccess } from "./access";
+import { asMember, requireRole, roomAccess, roomObject } from "./access";
 import { endRoom } from "./room-ends";
 import { roomDetail } from "./room-model";
 import {
@@ -31,6 +31,7 @@ const security = bearerSecurity;
 const listRooms = createRoute({
   method: "get",
   path: "/",
+  operationId: "listRooms",
   tags,
   security,
   summary: "Your rooms, most recently active first",
@@ -41,18 +42,23 @@ const listRooms = createRoute({
 const createRoom = createRoute({
   method: "post",
   path: "/",
+  operationId: "createRoom",
   tags,
   security,
   summary: "Create a public or private room; you are its owner",
   description: `${namesNote} At most 20 rooms per person per hour (RATE_CREATE_ROOM_PER_USER).`,
   middleware: [limit("createRoom")],
   request: jsonBody(CreateRoomBody),
-  responses: { 201: jsonResponse(RoomDetailSchema, "The new room."), ...errorResponses(400, 401, 415, 429) },
+  responses: {
+    201: jsonResponse(RoomDetailSchema, "The new room."),
+    ...errorResponses(400, 401, 413, 415, 429),
+  },
 });
 
 const discover = createRoute({
   method: "get",
   path: "/discover",
+  operationId: "discoverRooms",
   tags,
   security,
   summary: "Public rooms you can join",
@@ -66,6 +72,7 @@ const discover = createRoute({
 const getRoom = createRoute({
   method: "get",
   path: "/{roomId}",
+  operationId: "getRoom",
   tags,
   security,
   summary: "A room with its members",
@@ -76,17 +83,22 @@ const getRoom = createRoute({
 const updateRoom = createRoute({
   method: "patch",
   path: "/{roomId}",
+  operationId: "updateRoom",
   tags,
   security,
   summary: "Rename a room or change its topic (owner or admin)",
   description: namesNote,
   request: { params: RoomParams, ...jsonBody(UpdateRoomBody) },
-  responses: { 200: jsonResponse(RoomDetailSchema, "The room."), ...errorResponses(400, 401, 403, 404, 415) },
+  responses: {
+    200: jsonResponse(RoomDetailSchema, "The room."),
+    ...errorResponses(400, 401, 403, 404, 413, 415),
+  },
 });
 
 const deleteRoom = createRoute({
   method: "delete",
   path: "/{roomId}",
+  operationId: "deleteRoom",
   tags,
   security,
   summary: "Delete a room (owner)",
@@ -169,6 +181,7 @@ export const roomRoutes = signedInRoutes()
     const changes = c.req.valid("json");
     if (changes.name !== undefined || changes.topic !== undefined) {
       await db.update(rooms).set(changes).where(eq(rooms.id, access.room.id));
+      await roomObject(c.env, access.room.id).moderate(asMember(access), { kind: "renamed", changes });
       await pushRoomSummaries(c.env, access.room.id, "room_updated");
     }
     const updated = await roomAccess(db, access.room.id, c.var.user.id);

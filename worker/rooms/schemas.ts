@@ -1,31 +1,55 @@
 import { z } from "@hono/zod-openapi";
+import { examples } from "../http/openapi";
 import { shownName, shownText } from "../http/text";
+import { MAX_CLIENT_ID_CHARS, MAX_MESSAGE_CHARS } from "../protocol/limits";
 import { ClientId, LastMessageSchema, MessageBody, MessageSchema, Seq } from "../protocol/messages";
 import { MemberSchema as MemberWire, PeerSchema, Role, RoomKind, RoomSummarySchema } from "../protocol/rooms";
 
-const RoomId = z.string().min(1).max(100).openapi({ example: "0b5f3c1e-8d2a-4f6b-9a71-2c4d5e6f7a8b" });
-const Timestamp = z.string().openapi({ format: "date-time", example: "2026-11-21T15:40:00.000Z" });
+const RoomId = z.string().min(1).max(100).openapi({ example: examples.roomId });
+const Timestamp = z.string().openapi({ format: "date-time", example: examples.time });
 
-export const MessageDoc = MessageSchema.openapi("Message", {
-  example: {
-    id: "7d9c2b1a-0e3f-4a5b-8c6d-1e2f3a4b5c6d",
-    roomId: "0b5f3c1e-8d2a-4f6b-9a71-2c4d5e6f7a8b",
-    seq: 42,
-    userId: "3f0c9a1e-5b7d-4c1a-9e43-0d2b6f1a7c55",
-    body: "Hello, room!",
-    clientId: "c-1732203600000-1",
-    createdAt: "2026-11-21T15:40:00.000Z",
-    editedAt: null,
-    deletedAt: null,
-  },
-});
+const messageExample = {
+  id: "7d9c2b1a-0e3f-4a5b-8c6d-1e2f3a4b5c6d",
+  roomId: examples.roomId,
+  seq: 42,
+  userId: examples.userId,
+  body: "Hello, room!",
+  clientId: "c-1732203600000-1",
+  createdAt: examples.time,
+  editedAt: null,
+  deletedAt: null,
+};
+
+export const MessageDoc = MessageSchema.openapi("Message", { example: messageExample });
 LastMessageSchema.openapi("LastMessage");
 PeerSchema.openapi("Peer");
 
-export const RoomSummaryDoc = RoomSummarySchema.openapi("RoomSummary");
-export const RoomListSchema = z.object({ rooms: RoomSummaryDoc.array() }).openapi("RoomList");
+const roomSummaryExample = {
+  id: examples.roomId,
+  kind: "public" as const,
+  name: "general",
+  topic: "Anything goes",
+  role: "member" as const,
+  unreadCount: 2,
+  lastReadSeq: 40,
+  lastMessage: { seq: 42, userId: examples.userId, body: "Hello, room!", createdAt: examples.time },
+  lastActivityAt: examples.time,
+};
 
-export const MemberSchema = MemberWire.openapi("Member");
+export const RoomSummaryDoc = RoomSummarySchema.openapi("RoomSummary", { example: roomSummaryExample });
+export const RoomListSchema = z
+  .object({ rooms: RoomSummaryDoc.array() })
+  .openapi("RoomList", { example: { rooms: [roomSummaryExample] } });
+
+const memberExample = {
+  userId: examples.userId,
+  username: "alice",
+  displayName: "Alice Liddell",
+  role: "owner" as const,
+  online: true,
+};
+
+export const MemberSchema = MemberWire.openapi("Member", { example: memberExample });
 export type Member = z.infer<typeof MemberSchema>;
 
 export const RoomDetailSchema = z
@@ -38,8 +62,29 @@ export const RoomDetailSchema = z
     role: Role.nullable().openapi({ description: "The caller's role; null if they are not a member." }),
     members: MemberSchema.array(),
   })
-  .openapi("Room");
+  .openapi("Room", {
+    example: {
+      id: examples.roomId,
+      kind: "public",
+      name: "general",
+      topic: "Anything goes",
+      createdAt: examples.time,
+      role: "owner",
+      members: [memberExample],
+    },
+  });
 export type RoomDetail = z.infer<typeof RoomDetailSchema>;
+
+function discoveredRoomExample() {
+  return {
+    id: examples.roomId,
+    kind: "public" as const,
+    name: "general",
+    topic: "Anything goes",
+    memberCount: 12,
+    lastActivityAt: examples.time,
+  };
+}
 
 export const DiscoveredRoomSchema = z
   .object({
@@ -50,10 +95,10 @@ export const DiscoveredRoomSchema = z
     memberCount: z.number().int(),
     lastActivityAt: Timestamp,
   })
-  .openapi("DiscoveredRoom");
+  .openapi("DiscoveredRoom", { example: discoveredRoomExample() });
 export const DiscoverListSchema = z
   .object({ rooms: DiscoveredRoomSchema.array() })
-  .openapi("DiscoveredRooms");
+  .openapi("DiscoveredRooms", { example: { rooms: [discoveredRoomExample()] } });
 
 const RoomName = shownName(1, 80).openapi({ example: "general" });
 const Topic = shownText(250).openapi({ example: "Anything goes" });
@@ -64,24 +109,24 @@ export const CreateRoomBody = z
     kind: z.enum(["public", "private"], "must be public or private").openapi({ example: "public" }),
     topic: Topic.optional(),
   })
-  .openapi("CreateRoom");
+  .openapi("CreateRoom", { example: { name: "general", kind: "public", topic: "Anything goes" } });
 
 export const UpdateRoomBody = z
   .object({ name: RoomName.optional(), topic: Topic.optional() })
-  .openapi("UpdateRoom");
+  .openapi("UpdateRoom", { example: { topic: "Now with a topic" } });
 
 export const DirectRoomBody = z
   .object({
-    userId: z.string().min(1, "is required").openapi({ example: "3f0c9a1e-5b7d-4c1a-9e43-0d2b6f1a7c55" }),
+    userId: z.string().min(1, "is required").openapi({ example: examples.userId }),
   })
-  .openapi("OpenDirectRoom");
+  .openapi("OpenDirectRoom", { example: { userId: examples.userId } });
 
 export const AddMemberBody = z
   .object({
     userId: z.string().min(1, "is required"),
     role: z.enum(["admin", "member"], "must be admin or member").optional().openapi({ example: "member" }),
   })
-  .openapi("AddMember");
+  .openapi("AddMember", { example: { userId: examples.userId, role: "member" } });
 
 export const DiscoverQuery = z.object({
   q: z.string().max(80, "must be at most 80 characters").optional().openapi({ example: "gen" }),
@@ -119,23 +164,31 @@ export const HistorySchema = z
         "More messages exist in the direction of paging: older for before (and the newest page), newer for after.",
     }),
   })
-  .openapi("MessagePage");
+  .openapi("MessagePage", { example: { messages: [messageExample], hasMore: false } });
+
+// The body's and clientId's rules are refinements (they count characters, not UTF-16 units), which
+// the document cannot see: their limits are stated here, and \S is the "not only white space" rule.
+const bodyLimits = { minLength: 1, maxLength: MAX_MESSAGE_CHARS, pattern: "\\S" };
 
 export const SendMessageBody = z
   .object({
-    body: MessageBody.openapi({ example: "Hello, room!" }),
+    body: MessageBody.openapi({ ...bodyLimits, example: "Hello, room!" }),
     clientId: ClientId.optional().openapi({
       description: "Your id for this send (1–64 characters). Sending it again returns the first message.",
+      minLength: 1,
+      maxLength: MAX_CLIENT_ID_CHARS,
       example: "c-1732203600000-1",
     }),
   })
-  .openapi("SendMessage");
+  .openapi("SendMessage", { example: { body: "Hello, room!", clientId: "c-1732203600000-1" } });
 
 export const EditMessageBody = z
-  .object({ body: MessageBody.openapi({ example: "Hello, everyone!" }) })
-  .openapi("EditMessage");
+  .object({ body: MessageBody.openapi({ ...bodyLimits, example: "Hello, everyone!" }) })
+  .openapi("EditMessage", { example: { body: "Hello, everyone!" } });
 
-export const ReadBody = z.object({ seq: Seq.openapi({ example: 42 }) }).openapi("MarkRead");
+export const ReadBody = z
+  .object({ seq: Seq.openapi({ example: 42 }) })
+  .openapi("MarkRead", { example: { seq: 42 } });
 
 export const RoomParams = z.object({ roomId: RoomId.openapi({ param: { name: "roomId", in: "path" } }) });
 export const MemberParams = RoomParams.extend({

@@ -7,7 +7,7 @@ import { redeemTicket } from "../auth/tickets";
 import { type AccessClaims, verifyAccessToken } from "../auth/tokens";
 import { database } from "../db/client";
 import { ApiError, forbidden, invalidRequest, notFound, unauthorized } from "../http/errors";
-import { errorResponses } from "../http/openapi";
+import { errorResponses, socketSecurity } from "../http/openapi";
 import { openRoutes } from "../http/routers";
 import { socketOriginAllowed } from "../http/security";
 import { userChannel } from "../user-channel/client";
@@ -36,7 +36,9 @@ Close codes: 4001 your session ended or the access token that opened the socket 
 const roomSocket = createRoute({
   method: "get",
   path: "/rooms/{roomId}/ws",
+  operationId: "openRoomSocket",
   tags,
+  security: socketSecurity,
   summary: "Open a WebSocket to one room",
   description: protocolDescription,
   request: { params: RoomParams, query: SocketQuery },
@@ -49,7 +51,9 @@ const roomSocket = createRoute({
 const userSocket = createRoute({
   method: "get",
   path: "/ws",
+  operationId: "openUserChannel",
   tags,
+  security: socketSecurity,
   summary: "Open your own channel: live room list and online status",
   description: `Server → client: \`room_updated\` {room} (after new messages or reads, at most about once a second per room),
 \`room_added\` {room}, \`room_removed\` {roomId}; \`room\` has the shape of an item of GET /api/rooms.
@@ -61,7 +65,7 @@ You count as online while any of your sockets is open.`,
 /**
  * Who opens this socket: checked before the upgrade, so a refusal is a plain HTTP answer. A ticket
  * stands for the session and expiry of the access token that asked for it; a token's session is
- * checked fresh in D1 (not the per-isolate cache), since the socket outlives this request.
+ * checked against D1 unless this isolate did so in the last 5 s (the socket outlives this request).
  */
 async function socketCaller(
   c: Context<AppEnv>,
@@ -82,7 +86,7 @@ async function socketCaller(
   if (!presented)
     throw unauthorized("Send a ticket as ?ticket= (POST /api/auth/ticket) or the access token as ?token=.");
   const claims = await verifyAccessToken(c.env, presented);
-  await assertSessionLive(c.env, claims, { fresh: true });
+  await assertSessionLive(c.env, claims, { forSocket: true });
   return claims;
 }
 

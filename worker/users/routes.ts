@@ -32,6 +32,7 @@ const security = bearerSecurity;
 const getMe = createRoute({
   method: "get",
   path: "/me",
+  operationId: "getMe",
   tags,
   security,
   summary: "The signed-in user's own profile",
@@ -41,6 +42,7 @@ const getMe = createRoute({
 const updateMe = createRoute({
   method: "patch",
   path: "/me",
+  operationId: "updateMe",
   tags,
   security,
   summary: "Edit your display name or bio",
@@ -49,13 +51,14 @@ control, invisible format (zero-width) or bidirectional-override characters and 
   request: jsonBody(UpdateProfileBody),
   responses: {
     200: jsonResponse(OwnProfileSchema, "The updated profile."),
-    ...errorResponses(400, 415, 401),
+    ...errorResponses(400, 401, 413, 415),
   },
 });
 
 const changePassword = createRoute({
   method: "post",
   path: "/me/password",
+  operationId: "changePassword",
   tags,
   security,
   summary: "Change your password",
@@ -63,12 +66,13 @@ const changePassword = createRoute({
 tokens within 30 s, and their sockets close (4001). The new password must not be your username nor one of
 the 10,000 most common passwords (400). Wrong current passwords count toward the sign-in back-off.`,
   request: jsonBody(ChangePasswordBody),
-  responses: { 204: { description: "Changed." }, ...errorResponses(400, 415, 401, 403, 429) },
+  responses: { 204: { description: "Changed." }, ...errorResponses(400, 401, 403, 413, 415, 429) },
 });
 
 const searchUsers = createRoute({
   method: "get",
   path: "/",
+  operationId: "searchUsers",
   tags,
   security,
   summary: "Find people by username prefix",
@@ -85,6 +89,7 @@ accounts are left out. At most 60 searches per minute (RATE_USER_SEARCH_PER_USER
 const deleteMe = createRoute({
   method: "delete",
   path: "/me",
+  operationId: "deleteMe",
   tags,
   security,
   summary: "Delete your account",
@@ -93,12 +98,13 @@ every socket closes (4001). Your profile becomes "Deleted user"; your messages s
 username is free for others after 30 days. You leave every room: a room you own passes to its
 longest-standing admin, else member, and a room left empty is deleted.`,
   request: jsonBody(DeleteAccountBody),
-  responses: { 204: { description: "Deleted." }, ...errorResponses(400, 401, 403, 415, 429) },
+  responses: { 204: { description: "Deleted." }, ...errorResponses(400, 401, 403, 413, 415, 429) },
 });
 
 const getUser = createRoute({
   method: "get",
   path: "/{userId}",
+  operationId: "getUser",
   tags,
   security,
   summary: "One user's public profile",

@@ -1,15 +1,25 @@
 import { z } from "@hono/zod-openapi";
+import { examples } from "../http/openapi";
 import { shownName, text } from "../http/text";
 
+// The pattern already bounds the length; minLength and maxLength say it where readers and tools look.
 export const Username = z
   .string()
   .regex(/^[A-Za-z0-9_.-]{3,32}$/, "must be 3 to 32 of a-z A-Z 0-9 _ . -")
-  .openapi({ example: "alice" });
+  .openapi({ minLength: 3, maxLength: 32, example: "alice" });
 export const Password = text(8, 128).openapi({ example: "correct horse battery" });
 export const DisplayName = shownName(1, 64).openapi({ example: "Alice Liddell" });
 export const Bio = text(0, 500).openapi({ example: "Curiouser and curiouser." });
-const Timestamp = z.string().openapi({ format: "date-time", example: "2026-11-21T15:40:00.000Z" });
-const UserId = z.string().openapi({ example: "3f0c9a1e-5b7d-4c1a-9e43-0d2b6f1a7c55" });
+const Timestamp = z.string().openapi({ format: "date-time", example: examples.time });
+const UserId = z.string().openapi({ example: examples.userId });
+
+export const ownProfileExample = {
+  id: examples.userId,
+  username: "alice",
+  displayName: "Alice Liddell",
+  bio: "Curiouser and curiouser.",
+  createdAt: examples.time,
+};
 
 export const OwnProfileSchema = z
   .object({
@@ -19,7 +29,16 @@ export const OwnProfileSchema = z
     bio: z.string(),
     createdAt: Timestamp,
   })
-  .openapi("OwnProfile");
+  .openapi("OwnProfile", { example: ownProfileExample });
+
+const publicProfileExample = {
+  id: examples.userId,
+  username: "alice",
+  displayName: "Alice Liddell",
+  bio: "Curiouser and curiouser.",
+  online: false,
+  lastSeenAt: examples.time,
+};
 
 export const PublicProfileSchema = z
   .object({
@@ -30,26 +49,30 @@ export const PublicProfileSchema = z
     online: z.boolean(),
     lastSeenAt: Timestamp.nullable(),
   })
-  .openapi("PublicProfile");
+  .openapi("PublicProfile", { example: publicProfileExample });
 
-export const UserListSchema = z.object({ users: PublicProfileSchema.array() }).openapi("UserList");
+export const UserListSchema = z
+  .object({ users: PublicProfileSchema.array() })
+  .openapi("UserList", { example: { users: [publicProfileExample] } });
 
 export type OwnProfile = z.infer<typeof OwnProfileSchema>;
 export type PublicProfile = z.infer<typeof PublicProfileSchema>;
 
 export const UpdateProfileBody = z
   .object({ displayName: DisplayName.optional(), bio: Bio.optional() })
-  .openapi("UpdateProfile");
+  .openapi("UpdateProfile", { example: { displayName: "Alice Liddell", bio: "Curiouser and curiouser." } });
 
 export const ChangePasswordBody = z
   .object({ currentPassword: z.string().min(1, "is required"), newPassword: Password })
-  .openapi("ChangePassword");
+  .openapi("ChangePassword", {
+    example: { currentPassword: "correct horse battery", newPassword: "an even better password" },
+  });
 
 export const DeleteAccountBody = z
   .object({
     password: z.string().min(1, "is required").max(128).openapi({ example: "correct horse battery" }),
   })
-  .openapi("DeleteAccount");
+  .openapi("DeleteAccount", { example: { password: "correct horse battery" } });
 
 export const UserSearchQuery = z.object({
   q: z.string().max(32, "must be at most 32 characters").optional().openapi({ example: "al" }),

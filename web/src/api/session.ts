@@ -1,4 +1,7 @@
-import type { AuthResult, ErrorBody, OwnProfile } from "./types";
+import { hc } from "hono/client";
+import type { AppType } from "../../../worker/app";
+import { answer, done } from "./answers";
+import type { AuthResult, OwnProfile } from "./types";
 
 // The signed-in session: tokens kept in localStorage so a reload stays signed in. The access token
 // is refreshed shortly before it expires. Refresh tokens rotate on every use and a reused one ends
@@ -55,25 +58,16 @@ function fromAuthResult(result: AuthResult): Session {
   };
 }
 
-async function postAuth(path: string, body: unknown): Promise<Response> {
-  return fetch(`/api/auth/${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-}
+// The auth routes take no access token (they hand them out), so they have a client of their own.
+const auth = hc<AppType>("/").api.auth;
 
-/** Signs in or up; throws an Error with the server's message on failure. */
+/** Signs in or up; throws an ApiError with the server's message on failure. */
 export async function authenticate(
   mode: "login" | "register",
   fields: { username: string; password: string; displayName?: string },
 ): Promise<Session> {
-  const response = await postAuth(mode, fields);
-  const body = (await response.json()) as AuthResult | ErrorBody;
-  if (!response.ok || "error" in body) {
-    throw new Error("error" in body ? body.error.message : `HTTP ${response.status}`);
-  }
-  const session = fromAuthResult(body);
+  const result = await answer(auth[mode].$post({ json: fields }));
+  const session = fromAuthResult(result);
   store(session);
   return session;
 }
@@ -81,7 +75,8 @@ export async function authenticate(
 export async function signOut(): Promise<void> {
   const session = current;
   store(null);
-  if (session) await postAuth("logout", { refreshToken: session.refreshToken }).catch(() => undefined);
+  if (session)
+    await done(auth.logout.$post({ json: { refreshToken: session.refreshToken } })).catch(() => undefined);
 }
 
 async function refreshNow(): Promise<Session | null> {
@@ -99,13 +94,13 @@ async function refreshNow(): Promise<Session | null> {
     }
     const presented = latest ?? current;
     if (!presented) return null;
-    const response = await postAuth("refresh", { refreshToken: presented.refreshToken });
+    const response = await auth.refresh.$post({ json: { refreshToken: presented.refreshToken } });
     if (response.status === 401) {
       store(null);
       return null;
     }
     if (!response.ok) throw new Error(`refresh failed: HTTP ${response.status}`);
-    const session = fromAuthResult((await response.json()) as AuthResult);
+    const session = fromAuthResult(await response.json());
     store(session);
     return session;
   };

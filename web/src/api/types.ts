@@ -2,7 +2,14 @@
 // nothing here is a hand-copied shape, so a change on the server shows up here as a type error.
 
 export type { AuthResult } from "../../../worker/auth/schemas";
-export type { ChannelFrame, ClientFrame, Receipt, RoomFrame } from "../../../worker/protocol/frames";
+export type {
+  ChannelFrame,
+  ClientFrame,
+  MemberChange,
+  MemberInfo,
+  Receipt,
+  RoomFrame,
+} from "../../../worker/protocol/frames";
 export {
   CloseCode,
   characterCount,
@@ -10,8 +17,6 @@ export {
   TYPING_TIMEOUT_MS,
 } from "../../../worker/protocol/limits";
 export type { LastMessage, Message } from "../../../worker/protocol/messages";
-export type { RoomKind, RoomSummary } from "../../../worker/protocol/rooms";
+export type { Role, RoomKind, RoomSummary } from "../../../worker/protocol/rooms";
 export type { DiscoveredRoom, Member, MessagePage, RoomDetail } from "../../../worker/rooms/schemas";
 export type { OwnProfile, PublicProfile } from "../../../worker/users/schemas";
-
-export type ErrorBody = { error: { code: string; message: string; details?: unknown } };

@@ -1,7 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, api } from "../api/http";
+import { answer } from "../api/answers";
+import { api } from "../api/client";
 import { type Session, updateUser } from "../api/session";
-import type { DiscoveredRoom, OwnProfile, PublicProfile, RoomDetail } from "../api/types";
+import type { DiscoveredRoom, PublicProfile } from "../api/types";
 import { navigate } from "../router";
 import { Avatar } from "./Avatar";
 import { Dialog } from "./Dialog";
@@ -22,7 +23,7 @@ export function CreateRoomDialog({ onClose }: { onClose: () => void }) {
     event.preventDefault();
     if (!name.trim()) return setError("Give the room a name.");
     try {
-      const room = await api<RoomDetail>("POST", "/rooms", { name: name.trim(), kind, topic });
+      const room = await answer(api.rooms.$post({ json: { name: name.trim(), kind, topic } }));
       onClose();
       navigate(`/rooms/${room.id}`);
     } catch (failure) {
@@ -76,7 +77,7 @@ export function DiscoverDialog({ onClose }: { onClose: () => void }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     const timer = setTimeout(() => {
-      api<{ rooms: DiscoveredRoom[] }>("GET", `/rooms/discover?q=${encodeURIComponent(query)}`)
+      answer(api.rooms.discover.$get({ query: { q: query } }))
         .then((found) => setRooms(found.rooms))
         .catch((failure) => setError(message(failure)));
     }, 200);
@@ -84,7 +85,7 @@ export function DiscoverDialog({ onClose }: { onClose: () => void }) {
   }, [query]);
   async function join(room: DiscoveredRoom) {
     try {
-      await api("POST", `/rooms/${room.id}/join`);
+      await answer(api.rooms[":roomId"].join.$post({ param: { roomId: room.id } }));
       onClose();
       navigate(`/rooms/${room.id}`);
     } catch (failure) {
@@ -113,7 +114,7 @@ export function DiscoverDialog({ onClose }: { onClose: () => void }) {
                 {room.topic ? ` · ${room.topic}` : ""}
               </span>
             </span>
-            <button type="button" onClick={() => join(room)}>
+            <button type="button" onClick={() => join(room)} aria-label={`Join # ${room.name}`}>
               Join
             </button>
           </li>
@@ -130,7 +131,7 @@ export function PeoplePicker(props: { action: string; onPick: (person: PublicPro
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     const timer = setTimeout(() => {
-      api<{ users: PublicProfile[] }>("GET", `/users?q=${encodeURIComponent(query)}&limit=20`)
+      answer(api.users.$get({ query: { q: query, limit: 20 } }))
         .then((found) => setPeople(found.users))
         .catch((failure) => setError(message(failure)));
     }, 200);
@@ -174,7 +175,7 @@ export function DirectDialog({ onClose }: { onClose: () => void }) {
       <PeoplePicker
         action="Message"
         onPick={async (person) => {
-          const room = await api<RoomDetail>("POST", "/rooms/direct", { userId: person.id });
+          const room = await answer(api.rooms.direct.$post({ json: { userId: person.id } }));
           onClose();
           navigate(`/rooms/${room.id}`);
         }}
@@ -190,11 +191,11 @@ export function ProfileDialog({ session, onClose }: { session: Session; onClose:
   async function submit(event: Event) {
     event.preventDefault();
     try {
-      const user = await api<OwnProfile>("PATCH", "/users/me", { displayName, bio });
+      const user = await answer(api.users.me.$patch({ json: { displayName, bio } }));
       updateUser(user);
       setStatus("Saved.");
     } catch (failure) {
-      setStatus(failure instanceof ApiError ? failure.message : message(failure));
+      setStatus(message(failure));
     }
   }
   return (

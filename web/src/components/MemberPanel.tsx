@@ -1,8 +1,10 @@
 import { useState } from "preact/hooks";
-import { api } from "../api/http";
-import type { RoomDetail } from "../api/types";
+import { answer, done } from "../api/answers";
+import { api } from "../api/client";
+import type { Member, RoomDetail } from "../api/types";
 import { navigate } from "../router";
 import { Avatar } from "./Avatar";
+import { ConfirmDialog } from "./ConfirmDialog";
 import { Dialog } from "./Dialog";
 import { PeoplePicker } from "./Dialogs";
 
@@ -11,11 +13,12 @@ import { PeoplePicker } from "./Dialogs";
 export function MemberPanel(props: {
   room: RoomDetail;
   me: string;
-  online: Set<string>;
+  isOnline: (member: Member) => boolean;
   onChanged: () => void;
   onClose: () => void;
 }) {
   const [adding, setAdding] = useState(false);
+  const [deleting, setDeleting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const { room } = props;
   const canManage = room.kind !== "direct" && (room.role === "owner" || room.role === "admin");
@@ -41,7 +44,7 @@ export function MemberPanel(props: {
       {room.topic && <p class="muted pad">{room.topic}</p>}
       <ul class="members">
         {room.members.map((member) => {
-          const online = props.online.has(member.userId) || member.online;
+          const online = props.isOnline(member);
           return (
             <li key={member.userId}>
               <Avatar name={member.displayName} id={member.userId} online={online} />
@@ -62,7 +65,15 @@ export function MemberPanel(props: {
                     type="button"
                     class="link-button"
                     aria-label={`Remove ${member.displayName}`}
-                    onClick={() => run(() => api("DELETE", `/rooms/${room.id}/members/${member.userId}`))}
+                    onClick={() =>
+                      run(() =>
+                        done(
+                          api.rooms[":roomId"].members[":userId"].$delete({
+                            param: { roomId: room.id, userId: member.userId },
+                          }),
+                        ),
+                      )
+                    }
                   >
                     Remove
                   </button>
@@ -87,7 +98,7 @@ export function MemberPanel(props: {
             type="button"
             onClick={() =>
               run(async () => {
-                await api("POST", `/rooms/${room.id}/leave`);
+                await done(api.rooms[":roomId"].leave.$post({ param: { roomId: room.id } }));
                 navigate("/");
               })
             }
@@ -96,27 +107,37 @@ export function MemberPanel(props: {
           </button>
         )}
         {room.role === "owner" && (
-          <button
-            type="button"
-            class="danger"
-            onClick={() =>
-              confirm(`Delete # ${room.name} for everyone?`) &&
-              run(async () => {
-                await api("DELETE", `/rooms/${room.id}`);
-                navigate("/");
-              })
-            }
-          >
+          <button type="button" class="danger" onClick={() => setDeleting(true)}>
             Delete room
           </button>
         )}
       </div>
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete # ${room.name}`}
+          message={`Delete # ${room.name} and all its messages for everyone? This cannot be undone.`}
+          confirm="Delete room"
+          onCancel={() => setDeleting(false)}
+          onConfirm={() => {
+            setDeleting(false);
+            void run(async () => {
+              await done(api.rooms[":roomId"].$delete({ param: { roomId: room.id } }));
+              navigate("/");
+            });
+          }}
+        />
+      )}
       {adding && (
         <Dialog title={`Add people to # ${room.name}`} onClose={() => setAdding(false)}>
           <PeoplePicker
             action="Add"
             onPick={async (person) => {
-              await api("POST", `/rooms/${room.id}/members`, { userId: person.id });
+              await answer(
+                api.rooms[":roomId"].members.$post({
+                  param: { roomId: room.id },
+                  json: { userId: person.id },
+                }),
+              );
               setAdding(false);
               props.onChanged();
             }}

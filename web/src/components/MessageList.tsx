@@ -2,6 +2,7 @@ import type { Member, Message, Receipt } from "../api/types";
 import { clockTime, dayLabel, sameDay } from "../format";
 import type { PendingSend } from "../state/timeline";
 import { Avatar } from "./Avatar";
+import { type MessageAction, MessageActions } from "./MessageActions";
 import { RichText } from "./RichText";
 
 // The messages of a room: day separators, consecutive messages of one person grouped, our own on
@@ -23,16 +24,23 @@ type Props = {
   onDiscard: (send: PendingSend) => void;
 };
 
-function receiptLabel(seq: number, props: Props): { text: string; read: boolean } {
+type ReceiptLabel = { ticks: "✓" | "✓✓"; text: string; read: boolean };
+
+function receiptLabel(seq: number, props: Props): ReceiptLabel {
   const others = [...props.receipts.values()].filter((receipt) => receipt.userId !== props.me);
   const readers = others.filter((receipt) => receipt.readSeq >= seq).length;
   const delivered = others.some((receipt) => receipt.deliveredSeq >= seq);
-  if (props.direct) {
-    if (readers > 0) return { text: "✓✓ Read", read: true };
-    return delivered ? { text: "✓✓ Delivered", read: false } : { text: "✓ Sent", read: false };
-  }
-  if (readers > 0) return { text: `✓✓ Read by ${readers}`, read: true };
-  return delivered ? { text: "✓✓ Delivered", read: false } : { text: "✓ Sent", read: false };
+  if (readers > 0) return { ticks: "✓✓", text: props.direct ? "Read" : `Read by ${readers}`, read: true };
+  return delivered
+    ? { ticks: "✓✓", text: "Delivered", read: false }
+    : { ticks: "✓", text: "Sent", read: false };
+}
+
+/** Edit and delete your own; owners and admins delete anyone's. Deleted messages have none. */
+function actionsFor(message: Message, own: boolean, props: Props): MessageAction[] {
+  if (message.deletedAt !== null || !(own || props.canModerate)) return [];
+  const remove = { label: "Delete", run: () => props.onDelete(message) };
+  return own ? [{ label: "Edit", run: () => props.onEdit(message) }, remove] : [remove];
 }
 
 export function MessageList(props: Props) {
@@ -57,6 +65,7 @@ export function MessageList(props: Props) {
     const name = own ? "You" : (author?.displayName ?? "Former member");
     const deleted = message.deletedAt !== null;
     const receipt = own && message.seq === lastOwnSeq ? receiptLabel(message.seq, props) : null;
+    const actions = actionsFor(message, own, props);
     items.push(
       <li
         key={message.seq}
@@ -72,21 +81,17 @@ export function MessageList(props: Props) {
               <time dateTime={message.createdAt}>{clockTime(message.createdAt)}</time>
             </div>
           )}
-          <div class={deleted ? "bubble deleted" : "bubble"}>
-            {deleted ? <em>This message was deleted</em> : <RichText text={message.body} />}
-            {message.editedAt && !deleted && <span class="edited"> (edited)</span>}
+          <div class="bubble-row">
+            <div class={deleted ? "bubble deleted" : "bubble"}>
+              {deleted ? <em>This message was deleted</em> : <RichText text={message.body} />}
+              {message.editedAt && !deleted && <span class="edited"> (edited)</span>}
+            </div>
+            {actions.length > 0 && <MessageActions actions={actions} />}
           </div>
-          {receipt && <div class={receipt.read ? "receipt read" : "receipt"}>{receipt.text}</div>}
-          {!deleted && (own || props.canModerate) && (
-            <div class="message-actions">
-              {own && (
-                <button type="button" class="link-button" onClick={() => props.onEdit(message)}>
-                  Edit
-                </button>
-              )}
-              <button type="button" class="link-button" onClick={() => props.onDelete(message)}>
-                Delete
-              </button>
+          {receipt && (
+            // The ticks are for the eye; a screen reader hears the word ("Read by 2").
+            <div class={receipt.read ? "receipt read" : "receipt"}>
+              <span aria-hidden="true">{receipt.ticks}</span> {receipt.text}
             </div>
           )}
         </div>

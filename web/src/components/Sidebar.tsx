@@ -33,6 +33,8 @@ export function Sidebar(props: {
   rooms: RoomSummary[] | null;
   activeRoomId: string | null;
   connection: ConnectionState;
+  /** The list is the whole page (a phone with no room open): its brand is the page's heading. */
+  isThePage: boolean;
   onOpen: (dialog: DialogName) => void;
   onSignOut: () => void;
 }) {
@@ -40,7 +42,7 @@ export function Sidebar(props: {
   return (
     <nav class="sidebar" aria-label="Rooms">
       <header class="sidebar-header">
-        <span class="brand">Hubbub</span>
+        {props.isThePage ? <h1 class="brand">Hubbub</h1> : <span class="brand">Hubbub</span>}
         <button
           type="button"
           class="profile-button"

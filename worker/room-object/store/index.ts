@@ -2,6 +2,7 @@ import { MemberStore } from "./members";
 import { MessageStore } from "./messages";
 import { RoomMeta } from "./meta";
 import { migrate } from "./migrations";
+import { ModerationStore } from "./moderation";
 import { ReceiptStore } from "./receipts";
 
 // A room's own SQLite (ctx.storage.sql), one store per kind of thing it keeps. The Room object is
@@ -12,6 +13,7 @@ export class RoomStore {
   readonly messages: MessageStore;
   readonly receipts: ReceiptStore;
   readonly members: MemberStore;
+  readonly moderation: ModerationStore;
 
   constructor(private readonly storage: DurableObjectStorage) {
     migrate(storage);
@@ -19,6 +21,7 @@ export class RoomStore {
     this.messages = new MessageStore(storage.sql, () => this.meta.get("roomId") ?? "");
     this.receipts = new ReceiptStore(storage.sql);
     this.members = new MemberStore(storage.sql);
+    this.moderation = new ModerationStore(storage.sql);
   }
 
   /** Everything is gone (the room was deleted): start over with an empty schema and no caches. */
@@ -34,3 +37,4 @@ export class RoomStore {
 
 export type { RoomMember } from "./members";
 export type { Page, Stored } from "./messages";
+export type { AuditEntry, Ban, Mute, Report } from "./moderation";

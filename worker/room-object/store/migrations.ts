@@ -46,6 +46,48 @@ export const roomMigrations: RoomMigration[] = [
        )`,
     ],
   },
+  {
+    // Moderation is per room: who is banned or muted (until when), what was reported, and who did
+    // what to whom (the audit log, ids increasing so pages can say "before").
+    name: "0003_moderation",
+    statements: [
+      `CREATE TABLE IF NOT EXISTS bans (
+         user_id TEXT PRIMARY KEY,
+         by_user_id TEXT NOT NULL,
+         reason TEXT NOT NULL DEFAULT '',
+         at INTEGER NOT NULL,
+         until INTEGER
+       )`,
+      `CREATE TABLE IF NOT EXISTS mutes (
+         user_id TEXT PRIMARY KEY,
+         by_user_id TEXT NOT NULL,
+         at INTEGER NOT NULL,
+         until INTEGER NOT NULL
+       )`,
+      `CREATE TABLE IF NOT EXISTS reports (
+         id INTEGER PRIMARY KEY AUTOINCREMENT,
+         seq INTEGER NOT NULL,
+         reporter_id TEXT NOT NULL,
+         reason TEXT NOT NULL,
+         at INTEGER NOT NULL
+       )`,
+      `CREATE TABLE IF NOT EXISTS audit (
+         id INTEGER PRIMARY KEY AUTOINCREMENT,
+         at INTEGER NOT NULL,
+         actor_id TEXT NOT NULL,
+         action TEXT NOT NULL,
+         target_user_id TEXT,
+         seq INTEGER,
+         details TEXT
+       )`,
+      // A direct room refuses messages from someone its other member blocked.
+      `CREATE TABLE IF NOT EXISTS blocks (
+         blocker_id TEXT NOT NULL,
+         blocked_id TEXT NOT NULL,
+         PRIMARY KEY (blocker_id, blocked_id)
+       )`,
+    ],
+  },
 ];
 
 /** Applies the migrations this room has not applied yet, in order; returns their names. */

@@ -1,0 +1,223 @@
+import type {
+  Member,
+  MemberChange,
+  MemberInfo,
+  Message,
+  Receipt,
+  Role,
+  RoomDetail,
+  RoomFrame,
+} from "../api/types";
+import type { ConnectionState } from "../realtime/live-socket";
+import {
+  addPending,
+  dropPending,
+  emptyTimeline,
+  markPending,
+  type PendingSend,
+  prependPage,
+  receive,
+  type Timeline,
+} from "./timeline";
+
+// One open room as the client holds it: its details and members, the timeline, who has received
+// and read what, who is online and typing, and how the socket is doing. Everything that happens to
+// the room (a frame from its socket, an answer from the API, a send of ours) is an action, and
+// roomReducer is the one place that applies it: pure, so the tests replay frames without a browser.
+
+/** How long "… is typing" stays without a new `typing` frame (the server stops it after 5 s). */
+export const TYPING_SHOWN_MS = 6000;
+
+export type RoomState = {
+  /** Whose screen this is: our own frames and sends are told apart by it. */
+  me: string;
+  /** The room and its members (kept live by `member` frames); null until loaded. */
+  room: RoomDetail | null;
+  timeline: Timeline;
+  /** Each member's delivery and read markers, by userId. */
+  receipts: Map<string, Receipt>;
+  /** Members with a socket open to this room. */
+  online: Set<string>;
+  /** Who is typing, with when their indicator fades (ms since the epoch). */
+  typing: Map<string, number>;
+  connection: ConnectionState;
+  /** Why the room cannot be shown (deleted, left, never ours), or null while it can. */
+  gone: string | null;
+  /** The newest message from someone else, read out by screen readers. */
+  announcement: string;
+};
+
+export type RoomAction =
+  /** The room's details and newest page of history arrived: the room can be shown. */
+  | { type: "opened"; room: RoomDetail; messages: Message[]; hasOlder: boolean }
+  /** The details again (after a reconnect, members may have changed meanwhile). */
+  | { type: "details"; room: RoomDetail }
+  | { type: "older"; messages: Message[]; hasOlder: boolean }
+  /** Messages paged after a resume that stopped early (resume_incomplete). */
+  | { type: "newer"; messages: Message[] }
+  | { type: "frame"; frame: RoomFrame; now: number }
+  | { type: "connection"; state: ConnectionState }
+  /** The API's answer to an edit or a delete of ours. */
+  | { type: "changed"; message: Message }
+  | { type: "send"; send: PendingSend }
+  | { type: "retry"; clientId: string }
+  | { type: "failed"; clientId: string; error: string }
+  | { type: "discard"; clientId: string }
+  | { type: "typing_faded"; now: number }
+  | { type: "gone"; reason: string };
+
+export function initialRoomState(me: string): RoomState {
+  return {
+    me,
+    room: null,
+    timeline: emptyTimeline,
+    receipts: new Map(),
+    online: new Set(),
+    typing: new Map(),
+    connection: "connecting",
+    gone: null,
+    announcement: "",
+  };
+}
+
+export function roomReducer(state: RoomState, action: RoomAction): RoomState {
+  switch (action.type) {
+    case "opened":
+      return {
+        ...state,
+        room: action.room,
+        timeline: { ...receive(state.timeline, action.messages, state.me), hasOlder: action.hasOlder },
+      };
+    case "details":
+      return { ...state, room: action.room };
+    case "older":
+      return { ...state, timeline: prependPage(state.timeline, action.messages, action.hasOlder, state.me) };
+    case "newer":
+      return { ...state, timeline: receive(state.timeline, action.messages, state.me) };
+    case "frame":
+      return applyFrame(state, action.frame, action.now);
+    case "connection":
+      return { ...state, connection: action.state };
+    case "changed":
+      return { ...state, timeline: receive(state.timeline, [action.message], state.me) };
+    case "send":
+      return { ...state, timeline: addPending(state.timeline, action.send) };
+    case "retry":
+      return { ...state, timeline: markPending(state.timeline, action.clientId, "sending") };
+    case "failed":
+      return { ...state, timeline: markPending(state.timeline, action.clientId, "failed", action.error) };
+    case "discard":
+      return { ...state, timeline: dropPending(state.timeline, action.clientId) };
+    case "typing_faded":
+      return fadeTyping(state, action.now);
+    case "gone":
+      return { ...state, gone: action.reason };
+  }
+}
+
+/** A frame from the room's socket (API.md "Real time"). */
+export function applyFrame(state: RoomState, frame: RoomFrame, now: number): RoomState {
+  switch (frame.type) {
+    case "welcome":
+      // The room's view of who is here and what they have seen, as of this (re)connect.
+      return {
+        ...state,
+        online: new Set(frame.online),
+        receipts: new Map(frame.receipts.map((receipt) => [receipt.userId, receipt])),
+      };
+    case "message": {
+      const timeline = receive(state.timeline, [frame.message], state.me);
+      const author = frame.message.userId;
+      if (author === state.me) return { ...state, timeline };
+      // Someone who sends has stopped typing, whether or not their "stopped" arrives.
+      const typing = new Map(state.typing);
+      typing.delete(author);
+      const announcement = `${authorName(state, author)}: ${frame.message.body}`;
+      return { ...state, timeline, typing, announcement };
+    }
+    case "message_updated":
+      return { ...state, timeline: receive(state.timeline, [frame.message], state.me) };
+    case "typing": {
+      if (frame.userId === state.me) return state;
+      const typing = new Map(state.typing);
+      if (frame.typing) typing.set(frame.userId, now + TYPING_SHOWN_MS);
+      else typing.delete(frame.userId);
+      return { ...state, typing };
+    }
+    case "presence": {
+      const online = new Set(state.online);
+      if (frame.online) online.add(frame.userId);
+      else online.delete(frame.userId);
+      return { ...state, online };
+    }
+    case "receipt": {
+      const { userId, deliveredSeq, readSeq } = frame;
+      return { ...state, receipts: new Map(state.receipts).set(userId, { userId, deliveredSeq, readSeq }) };
+    }
+    case "member":
+      return state.room ? { ...state, room: changeMembers(state.room, frame.member, frame.change) } : state;
+    case "error":
+      // Only a refused send concerns the timeline; other refusals are the socket hook's to show.
+      return frame.clientId
+        ? { ...state, timeline: markPending(state.timeline, frame.clientId, "failed", frame.message) }
+        : state;
+    case "pong":
+    case "resume_incomplete": // the socket hook pages the rest (room/catch-up.ts)
+      return state;
+    default: {
+      // A newer server may send frames this client does not know yet: they change nothing. The
+      // assignment makes the compiler check that every frame of RoomFrame is handled above.
+      const unknown: never = frame;
+      void unknown;
+      return state;
+    }
+  }
+}
+
+const ROLE_ORDER: Record<Role, number> = { owner: 0, admin: 1, member: 2 };
+
+/** The server's order of a member list: owner, admins, members, each by username. */
+function byRoleAndName(a: Member, b: Member): number {
+  const [left, right] = [a.username.toLowerCase(), b.username.toLowerCase()];
+  return ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || (left < right ? -1 : left > right ? 1 : 0);
+}
+
+/** Someone joined or was added, changed role or name, left or was removed. */
+export function changeMembers(room: RoomDetail, info: MemberInfo, change: MemberChange): RoomDetail {
+  const others = room.members.filter((member) => member.userId !== info.userId);
+  if (change === "left") return { ...room, members: others };
+  const known = room.members.find((member) => member.userId === info.userId);
+  const member: Member = {
+    userId: info.userId,
+    username: info.username,
+    displayName: info.displayName,
+    role: info.role,
+    online: known?.online ?? false,
+  };
+  return { ...room, members: [...others, member].sort(byRoleAndName) };
+}
+
+function fadeTyping(state: RoomState, now: number): RoomState {
+  const typing = new Map([...state.typing].filter(([, until]) => until > now));
+  return typing.size === state.typing.size ? state : { ...state, typing };
+}
+
+export function authorName(state: RoomState, userId: string): string {
+  return state.room?.members.find((member) => member.userId === userId)?.displayName ?? "Someone";
+}
+
+/** "Alice is typing…", "Alice and Bob are typing…", "Several people are typing…", or "". */
+export function typingLine(state: RoomState, now: number): string {
+  const names = [...state.typing]
+    .filter(([, until]) => until > now)
+    .map(([userId]) => authorName(state, userId));
+  if (names.length === 0) return "";
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return "Several people are typing…";
+}
+
+/** Whether a member counts as online here: a socket in this room, or anywhere (the member list). */
+export function isOnline(state: RoomState, member: Member): boolean {
+  return state.online.has(member.userId) || member.online;
+}
