@@ -5,6 +5,7 @@ import { ApiError, errorResponse, handleError } from "./http/errors";
 import { securitySchemes } from "./http/openapi";
 import { openRoutes } from "./http/routers";
 import { apiSecurityHeaders, corsFromSettings, limitBodySize } from "./http/security";
+import { conversationRoutes } from "./rooms/conversation-routes";
 import { directRoutes } from "./rooms/direct-routes";
 import { memberRoutes } from "./rooms/member-routes";
 import { messageRoutes } from "./rooms/message-routes";
@@ -33,6 +34,7 @@ function routes() {
       // and Hono runs handlers in the order they were added.
       .route("/api", socketRoutes)
       .route("/api/rooms", messageRoutes)
+      .route("/api/rooms", conversationRoutes)
       .route("/api/rooms", directRoutes)
       .route("/api/rooms", memberRoutes)
       .route("/api/rooms", moderationRoutes)

@@ -1,6 +1,7 @@
 import { hc } from "hono/client";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { ApiError, answer, done, type ErrorAnswer } from "../../web/src/api/answers.ts";
+import type { PageAround } from "../../web/src/api/history";
 import type { Message, MessagePage, RoomDetail, RoomSummary } from "../../web/src/api/types.ts";
 import type { AppType } from "../../worker/app.ts";
 import type { ErrorBody } from "../../worker/http/errors.ts";
@@ -35,9 +36,10 @@ describe("the typed API client", () => {
   it("types the room list, a history page and a sent message", () => {
     const api = apiAnswering(200, {});
     expectTypeOf(answer(api.rooms.$get())).resolves.toEqualTypeOf<{ rooms: RoomSummary[] }>();
+    // One route, two shapes: a page by cursor, or a page around one message (jump to it).
     expectTypeOf(
       answer(api.rooms[":roomId"].messages.$get({ param: { roomId: "r1" }, query: { before: 51 } })),
-    ).resolves.toEqualTypeOf<MessagePage>();
+    ).resolves.toEqualTypeOf<MessagePage | PageAround>();
     expectTypeOf(
       answer(api.rooms[":roomId"].messages.$post({ param: { roomId: "r1" }, json: { body: "hi" } })),
     ).resolves.toEqualTypeOf<Message>();

@@ -30,6 +30,14 @@ function message(seq: number, overrides: Partial<Message> = {}): Message {
     createdAt: new Date(Date.UTC(2026, 10, 21, 12, 0, seq)).toISOString(),
     editedAt: null,
     deletedAt: null,
+    kind: "text",
+    threadSeq: null,
+    replyTo: null,
+    mentions: [],
+    reactions: [],
+    pinnedAt: null,
+    pinnedBy: null,
+    thread: null,
     ...overrides,
   };
 }
@@ -109,6 +117,8 @@ describe("the room list", () => {
     topic: "",
     role: "member",
     unreadCount,
+    mentionCount: 0,
+    notify: "all",
     lastReadSeq: 0,
     lastMessage: { seq: unreadCount, userId: OTHER, body: "x", createdAt: lastActivityAt },
     lastActivityAt,
@@ -125,5 +135,20 @@ describe("the room list", () => {
   it("clears a room's badge when it is read", () => {
     const rooms = markRoomRead([room("a", "2026-11-21T10:00:00Z", 3)], "a", 3);
     expect(rooms[0]).toMatchObject({ unreadCount: 0, lastReadSeq: 3 });
+  });
+});
+
+describe("thread replies", () => {
+  it("stay out of the main timeline, and a reply of ours still confirms its send", () => {
+    let timeline = receive(emptyTimeline, [message(1)], ME);
+    timeline = addPending(timeline, {
+      clientId: "r1",
+      body: "in a thread",
+      createdAt: "",
+      status: "sending",
+    });
+    timeline = receive(timeline, [message(2, { userId: ME, clientId: "r1", threadSeq: 1 })], ME);
+    expect(timeline.messages.map((each) => each.seq)).toEqual([1]);
+    expect(timeline.pending).toEqual([]);
   });
 });

@@ -51,6 +51,14 @@ describe("sending a message", () => {
       createdAt: expect.any(String),
       editedAt: null,
       deletedAt: null,
+      kind: "text",
+      threadSeq: null,
+      replyTo: null,
+      mentions: [],
+      reactions: [],
+      pinnedAt: null,
+      pinnedBy: null,
+      thread: null,
     });
     expect(new Date(response.body.createdAt).toISOString()).toBe(response.body.createdAt);
     const second = await send(owner.accessToken, room.id, "two");
@@ -590,7 +598,7 @@ describe("the room list's view of a room", () => {
     const stub = roomStub(room.id);
     // Send, and take the room's alarm over so that it runs exactly when this test says.
     const due = await runInDurableObject(stub, async (instance: Room, state) => {
-      await instance.sendMessage(caller, "one");
+      await instance.sendMessage(caller, { body: "one", clientId: null });
       const at = await state.storage.getAlarm();
       await state.storage.deleteAlarm();
       return at;
@@ -600,7 +608,7 @@ describe("the room list's view of a room", () => {
     await runInDurableObject(stub, async (instance: Room) => {
       // The alarm writes the summary to D1; a message arrives before that write has finished.
       const flushing = instance.alarm();
-      const sending = instance.sendMessage(caller, "two");
+      const sending = instance.sendMessage(caller, { body: "two", clientId: null });
       await Promise.all([flushing, sending]);
     });
     const summary = await summaryOf(member.accessToken, room.id, (item) =>

@@ -89,6 +89,8 @@ export const rooms = sqliteTable(
     userA: text("user_a").references(() => users.id, { onDelete: "cascade" }),
     userB: text("user_b").references(() => users.id, { onDelete: "cascade" }),
     lastSeq: integer("last_seq").notNull().default(0),
+    // Messages in the main timeline (thread replies left out), for unread counts.
+    mainCount: integer("main_count").notNull().default(0),
     lastMessageSeq: integer("last_message_seq"),
     lastMessageUserId: text("last_message_user_id"),
     lastMessagePreview: text("last_message_preview"),
@@ -110,6 +112,15 @@ export const memberships = sqliteTable(
     role: text("role", { enum: ["owner", "admin", "member"] }).notNull(),
     // Mirrored from the room's receipts in batches; only ever moves forward.
     lastReadSeq: integer("last_read_seq").notNull().default(0),
+    // How many main-timeline messages that read marker covers (thread replies are not in unread
+    // counts): unreadCount = rooms.main_count - this. Mirrored with lastReadSeq.
+    readMainCount: integer("read_main_count").notNull().default(0),
+    // Unread messages mentioning this member, kept by the room and mirrored in its batches.
+    mentionCount: integer("mention_count").notNull().default(0),
+    // What this member is notified of in this room: all, mentions, none.
+    notifyLevel: text("notify_level", { enum: ["all", "mentions", "none"] })
+      .notNull()
+      .default("all"),
     joinedAt: integer("joined_at", { mode: "timestamp_ms" }).notNull(),
   },
   (table) => [

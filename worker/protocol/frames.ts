@@ -1,13 +1,23 @@
 import { z } from "zod";
-import { ClientId, type Message, MessageBody, Seq } from "./messages";
+import { isSingleEmoji } from "./limits";
+import { ClientId, type Message, MessageBody, PositiveSeq, Seq } from "./messages";
 import type { Member, RoomSummary } from "./rooms";
 
 // The frames of both sockets (API.md "Real time"): JSON text, each with a `type`. Each socket has
 // its own union of server frames, so a client's `switch` over them is checked for exhaustiveness.
 
+export const Emoji = z.string().refine(isSingleEmoji, "must be one emoji");
+
 /** Client → room frames. Anything else is answered with an `error` frame; the socket stays open. */
 export const ClientFrameSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("message"), body: MessageBody, clientId: ClientId }),
+  z.object({
+    type: z.literal("message"),
+    body: MessageBody,
+    clientId: ClientId,
+    threadSeq: PositiveSeq.optional(),
+    replyTo: PositiveSeq.optional(),
+  }),
+  z.object({ type: z.literal("react"), seq: PositiveSeq, emoji: Emoji, on: z.boolean() }),
   z.object({ type: z.literal("typing"), typing: z.boolean() }),
   z.object({ type: z.literal("read"), seq: Seq }),
   z.object({ type: z.literal("ping") }),
@@ -15,7 +25,13 @@ export const ClientFrameSchema = z.discriminatedUnion("type", [
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 export type ClientFrameOf<K extends ClientFrame["type"]> = Extract<ClientFrame, { type: K }>;
 
-export type ErrorCode = "invalid_request" | "payload_too_large" | "rate_limited" | "forbidden" | "not_found";
+export type ErrorCode =
+  | "invalid_request"
+  | "payload_too_large"
+  | "rate_limited"
+  | "forbidden"
+  | "not_found"
+  | "conflict";
 export type ErrorFrame = { type: "error"; code: ErrorCode; message: string; clientId?: string };
 
 export type Receipt = { userId: string; deliveredSeq: number; readSeq: number };
@@ -37,6 +53,7 @@ export type RoomFrame =
     }
   | { type: "message"; message: Message }
   | { type: "message_updated"; message: Message }
+  | { type: "reaction"; seq: number; userId: string; emoji: string; on: boolean }
   | { type: "typing"; userId: string; typing: boolean }
   | { type: "presence"; userId: string; online: boolean }
   | ({ type: "receipt" } & Receipt)
@@ -51,6 +68,8 @@ export type ChannelFrame =
   | { type: "room_updated"; room: RoomSummary }
   | { type: "room_added"; room: RoomSummary }
   | { type: "room_removed"; roomId: string }
+  /** You were mentioned (whatever your notification level short of none). */
+  | { type: "mention"; roomId: string; message: Message }
   /** For a room's owners and admins: a message was reported. */
   | { type: "report"; roomId: string; seq: number }
   | ErrorFrame

@@ -29,3 +29,18 @@ export function characterCount(value: string): number {
 
 /** The rule a too-long body breaks; a room answers it with `payload_too_large` rather than `invalid_request`. */
 export const BODY_TOO_LONG = `must be at most ${MAX_MESSAGE_CHARS} characters`;
+
+/** A message carries at most this many distinct emoji in its reactions. */
+export const MAX_REACTION_EMOJI = 20;
+
+const pictographic = /\p{Extended_Pictographic}/u;
+const flag = /^\p{Regional_Indicator}{2}$/u;
+const keycap = /^[0-9#*]\uFE0F?\u20E3$/u;
+
+/** One emoji, as people see one: a single grapheme that is a pictograph, a flag or a keycap. */
+export function isSingleEmoji(value: string): boolean {
+  if (value.length === 0 || value.length > 32) return false;
+  const graphemes = [...new Intl.Segmenter("en", { granularity: "grapheme" }).segment(value)];
+  if (graphemes.length !== 1) return false;
+  return pictographic.test(value) || flag.test(value) || keycap.test(value);
+}

@@ -17,6 +17,25 @@ export const ClientId = z
   .refine((id) => characterCount(id) <= MAX_CLIENT_ID_CHARS, clientIdRule);
 
 export const Seq = z.number().int("must be a whole number").nonnegative("must be 0 or more");
+export const PositiveSeq = z.number().int("must be a whole number").positive("must be 1 or more");
+
+/** Everyone who reacted with one emoji, in first-reaction order; `userIds` complete up to 100. */
+export const ReactionSchema = z.object({
+  emoji: z.string(),
+  count: z.number().int(),
+  userIds: z.string().array(),
+});
+export type Reaction = z.infer<typeof ReactionSchema>;
+
+/** A quoted message as it is now: its body cut to 200 characters, empty once deleted. */
+export const ReplyToSchema = z.object({ seq: z.number().int(), userId: z.string(), body: z.string() });
+
+/** A thread's root carries its counters once it has replies. */
+export const ThreadSummarySchema = z.object({
+  replyCount: z.number().int(),
+  lastReplyAt: z.string(),
+  participantIds: z.string().array(),
+});
 
 export const MessageSchema = z.object({
   id: z.string(),
@@ -28,6 +47,14 @@ export const MessageSchema = z.object({
   createdAt: z.string(),
   editedAt: z.string().nullable(),
   deletedAt: z.string().nullable(),
+  kind: z.enum(["text", "call"]),
+  threadSeq: z.number().int().nullable(),
+  replyTo: ReplyToSchema.nullable(),
+  mentions: z.string().array(),
+  reactions: ReactionSchema.array(),
+  pinnedAt: z.string().nullable(),
+  pinnedBy: z.string().nullable(),
+  thread: ThreadSummarySchema.nullable(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 
@@ -38,3 +65,6 @@ export const LastMessageSchema = z.object({
   createdAt: z.string(),
 });
 export type LastMessage = z.infer<typeof LastMessageSchema>;
+
+/** How much of a quoted message a reply carries. */
+export const QUOTE_CHARS = 200;

@@ -18,6 +18,10 @@ export const RoomSummarySchema = z.object({
   topic: z.string(),
   role: Role,
   unreadCount: z.number().int(),
+  /** Unread messages mentioning you (thread replies included). */
+  mentionCount: z.number().int(),
+  /** What you are notified of in this room. */
+  notify: z.enum(["all", "mentions", "none"]),
   lastReadSeq: z.number().int(),
   lastMessage: LastMessageSchema.nullable(),
   lastActivityAt: z.string(),

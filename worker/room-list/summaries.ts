@@ -29,6 +29,9 @@ export async function roomSummaries(db: Database, filter: SummaryFilter): Promis
       userId: memberships.userId,
       role: memberships.role,
       lastReadSeq: memberships.lastReadSeq,
+      readMainCount: memberships.readMainCount,
+      mentionCount: memberships.mentionCount,
+      notify: memberships.notifyLevel,
       room: rooms,
       peerId: peer.id,
       peerUsername: peer.username,
@@ -53,7 +56,9 @@ export async function roomSummaries(db: Database, filter: SummaryFilter): Promis
       name: room.kind === "direct" ? (row.peerDisplayName ?? "") : room.name,
       topic: room.topic,
       role: row.role,
-      unreadCount: Math.max(0, room.lastSeq - row.lastReadSeq),
+      unreadCount: Math.max(0, room.mainCount - row.readMainCount),
+      mentionCount: row.mentionCount,
+      notify: row.notify,
       lastReadSeq: row.lastReadSeq,
       lastMessage:
         room.lastMessageSeq !== null && room.lastMessageUserId !== null && room.lastMessageAt !== null

@@ -14,7 +14,7 @@ export type Caller = { roomId: string; userId: string; role: Role };
 
 export type Refusal = {
   ok: false;
-  code: "forbidden" | "not_found" | "conflict" | "rate_limited";
+  code: "invalid_request" | "forbidden" | "not_found" | "conflict" | "rate_limited";
   message: string;
   retryAfter?: number;
 };
@@ -27,4 +27,8 @@ export function refuse(code: Refusal["code"], message: string, retryAfter?: numb
   return retryAfter === undefined ? { ok: false, code, message } : { ok: false, code, message, retryAfter };
 }
 
-export type HistoryQuery = { before?: number; after?: number; limit: number };
+/** A page of history: the main timeline, or one thread's replies (`thread`), by seq cursors. */
+export type HistoryQuery = { before?: number; after?: number; limit: number; thread?: number };
+
+/** What a member sends: a body, and optionally the thread it answers and the message it quotes. */
+export type Draft = { body: string; clientId: string | null; threadSeq?: number; replyTo?: number };

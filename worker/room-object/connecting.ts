@@ -69,7 +69,13 @@ export class Connecting {
     let cursor = since;
     let sent = 0;
     for (;;) {
-      const page = this.parts.store.messages.after(cursor, Math.min(REPLAY_PAGE, limit - sent));
+      // A resume replays everything after `since`, thread replies included (they have room seqs).
+      const page = this.parts.store.messages.after(
+        cursor,
+        Math.min(REPLAY_PAGE, limit - sent),
+        undefined,
+        "all",
+      );
       for (const message of page.messages) this.parts.sockets.send(socket, { type: "message", message });
       sent += page.messages.length;
       cursor = page.messages.at(-1)?.seq ?? cursor;

@@ -15,6 +15,8 @@ export class Editing {
       moderated(actorId: string, message: Message): void;
       /** Why this person may not post here now (muted, blocked), or null: it applies to edits too. */
       refusalToPost(userId: string): string | null;
+      /** Who the new text mentions (an edit is mentioned anew, but nobody is notified again). */
+      mentionsIn(authorId: string, body: string): string[];
     },
   ) {}
 
@@ -26,7 +28,7 @@ export class Editing {
     if (message.deletedAt) return refuse("conflict", "A deleted message cannot be edited.");
     const refusal = this.hooks.refusalToPost(caller.userId);
     if (refusal) return refuse("forbidden", refusal);
-    const edited = messages.edit(seq, body) ?? message;
+    const edited = messages.edit(seq, body, this.hooks.mentionsIn(caller.userId, body)) ?? message;
     await this.tell(edited);
     return done(edited);
   }

@@ -1,10 +1,13 @@
 import { eq } from "drizzle-orm";
 import { database } from "../db/client";
-import { memberships } from "../db/schema";
+import { memberships, users } from "../db/schema";
 import type { MemberChange, MemberInfo } from "../protocol/frames";
 import { CloseCode } from "../protocol/limits";
 import type { RoomParts } from "./parts";
-import type { RoomMember } from "./store";
+import type { NotifyLevel, RoomMember } from "./store";
+
+/** Bumped when the room's copy of its members gains a field that must be loaded again from D1. */
+const MEMBERS_VERSION = "2";
 
 // Who is in the room. D1 holds the memberships (the room list needs them across rooms); the room
 // keeps a copy that the Worker updates with every change, so a socket cannot slip in between the
@@ -31,25 +34,37 @@ export class Membership {
   /** The member, after loading the list from D1 if this room never had it (or does not know them). */
   async find(roomId: string, userId: string): Promise<RoomMember | null> {
     const members = this.parts.store.members;
-    if (this.parts.store.meta.get("membersLoaded") === null || !members.get(userId)) await this.load(roomId);
+    if (this.parts.store.meta.get("membersLoaded") !== MEMBERS_VERSION || !members.get(userId))
+      await this.load(roomId);
     return members.get(userId);
   }
 
   /** D1 is the source: a member the room did not hear about yet is found there. */
   private async load(roomId: string): Promise<void> {
     const rows = await database(this.parts.env.DB)
-      .select({ userId: memberships.userId, role: memberships.role, joinedAt: memberships.joinedAt })
+      .select({
+        userId: memberships.userId,
+        role: memberships.role,
+        joinedAt: memberships.joinedAt,
+        username: users.username,
+        notify: memberships.notifyLevel,
+      })
       .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
       .where(eq(memberships.roomId, roomId));
     this.parts.store.members.replace(rows.map((row) => ({ ...row, joinedAt: row.joinedAt.getTime() })));
-    this.parts.store.meta.set("membersLoaded", String(Date.now()));
+    this.parts.store.meta.set("membersLoaded", MEMBERS_VERSION);
   }
 
   changed(member: MemberInfo, change: MemberChange): void {
     const members = this.parts.store.members;
     if (change === "left") members.remove(member.userId);
-    else members.put(member.userId, member.role);
+    else members.put(member.userId, member.role, member.username);
     this.parts.sockets.broadcast({ type: "member", member, change });
+  }
+
+  setNotify(userId: string, level: NotifyLevel): void {
+    this.parts.store.members.setNotify(userId, level);
   }
 
   /** A member was removed (or left): their sockets to this room close now, with 4003. */

@@ -52,12 +52,15 @@ export class RoomListSync implements AlarmTask {
     store.receipts.saveDelivered();
     const db = database(env.DB);
     const lastSeq = store.messages.lastSeq();
-    const last = lastSeq > 0 ? store.messages.get(lastSeq) : null;
+    // Thread replies are not the room's last message, nor in its unread count.
+    const last = store.messages.lastMain();
     const reads = store.receipts.unsyncedReads();
+    const mentioned = store.mentions.unsynced();
     const summary = db
       .update(rooms)
       .set({
         lastSeq,
+        mainCount: store.messages.mainCount(),
         lastMessageSeq: last?.seq ?? null,
         lastMessageUserId: last?.userId ?? null,
         lastMessagePreview: last ? preview(last.body) : null,
@@ -70,7 +73,7 @@ export class RoomListSync implements AlarmTask {
     const readMarkers = reads.map((read) =>
       db
         .update(memberships)
-        .set({ lastReadSeq: read.readSeq })
+        .set({ lastReadSeq: read.readSeq, readMainCount: store.messages.mainCountUpTo(read.readSeq) })
         .where(
           and(
             eq(memberships.roomId, roomId),
@@ -79,18 +82,27 @@ export class RoomListSync implements AlarmTask {
           ),
         ),
     );
+    // Mention counts of the members who were mentioned or read since the last flush.
+    const counted = [...new Set([...mentioned, ...reads.map((read) => read.userId)])];
+    const mentionCounts = counted.map((userId) =>
+      db
+        .update(memberships)
+        .set({ mentionCount: store.mentions.count(userId, store.receipts.of(userId).readSeq) })
+        .where(and(eq(memberships.roomId, roomId), eq(memberships.userId, userId))),
+    );
     // Clear "due" before awaiting D1: other events run while we wait, and a message or read that
     // arrives then must schedule the next flush rather than be folded into this one and forgotten.
     const due = store.meta.time("summaryDueAt");
     store.meta.setTime("summaryDueAt", null);
     try {
-      await db.batch([summary, ...readMarkers]);
+      await db.batch([summary, ...readMarkers, ...mentionCounts]);
     } catch (error) {
       // D1 failed: still due; the alarm is retried.
       if (store.meta.time("summaryDueAt") === null) store.meta.setTime("summaryDueAt", due);
       throw error;
     }
     store.receipts.markSynced(reads); // only markers that did not move meanwhile
+    store.mentions.markSynced(mentioned);
     store.meta.setTime("summaryFlushedAt", Date.now());
     // What reached a member's device counts as delivered to them.
     for (const pushed of await pushRoomSummaries(env, roomId, "room_updated")) {

@@ -1,8 +1,8 @@
 import type { ClientFrameOf } from "../protocol/frames";
 import type { Message } from "../protocol/messages";
-import { type Caller, done, type Outcome, refuse } from "./api";
+import { type Caller, type Draft, done, type Outcome, type Refusal, refuse } from "./api";
 import type { RoomParts } from "./parts";
-import type { Stored } from "./store";
+import type { NewMessage, Stored } from "./store";
 import { messageBucket, type TokenBucket } from "./token-bucket";
 
 // Sending: how a message gets its seq. REST sends and socket frames pass the same admission rule,
@@ -29,11 +29,13 @@ type Admission =
 const TOO_MANY = "Too many messages; slow down.";
 
 /** A message frame accepted from a socket, waiting for the next group commit. */
-type Queued = { userId: string; body: string; clientId: string; socket: WebSocket };
+type Queued = { message: NewMessage; socket: WebSocket };
 
 export type SendingHooks = {
   /** Why this person may not post here now (muted, blocked), or null. */
   refusalToPost(userId: string): string | null;
+  /** The draft as it will be stored (its thread, quote and mentions checked), or why not. */
+  prepare(userId: string, draft: Draft): NewMessage | Refusal;
   /** A new message was stored: tell the room. Runs once per message, in seq order. */
   stored(message: Message): void;
   /** A commit stored at least one new message. */
@@ -59,10 +61,21 @@ export class Sending {
     const { userId } = this.parts.sockets.state(socket);
     const key = `${userId}\n${frame.clientId}`;
     if (this.queuedKeys.has(key)) return; // still queued from an earlier frame: its broadcast confirms both
+    const { clientId } = frame;
     const refusal = this.hooks.refusalToPost(userId);
     if (refusal) {
-      const { clientId } = frame;
       this.parts.sockets.send(socket, { type: "error", code: "forbidden", message: refusal, clientId });
+      return;
+    }
+    const draft: Draft = { body: frame.body, clientId, threadSeq: frame.threadSeq, replyTo: frame.replyTo };
+    const prepared = this.hooks.prepare(userId, draft);
+    if ("ok" in prepared) {
+      this.parts.sockets.send(socket, {
+        type: "error",
+        code: prepared.code,
+        message: prepared.message,
+        clientId,
+      });
       return;
     }
     const admission = this.admit(userId, frame.clientId);
@@ -71,23 +84,25 @@ export class Sending {
       return;
     }
     if (admission.kind === "limited") {
-      const { clientId } = frame;
       this.parts.sockets.send(socket, { type: "error", code: "rate_limited", message: TOO_MANY, clientId });
       return;
     }
-    this.queue.push({ userId, body: frame.body, clientId: frame.clientId, socket });
+    this.queue.push({ message: prepared, socket });
     this.queuedKeys.add(key);
     this.commitTimer ??= setTimeout(() => this.commit(), 0);
   }
 
   /** A send over REST: stored at once (after whatever frames are queued), then told to everyone. */
-  async post(caller: Caller, body: string, clientId?: string): Promise<Outcome<Stored>> {
+  async post(caller: Caller, draft: Draft): Promise<Outcome<Stored>> {
     const refusal = this.hooks.refusalToPost(caller.userId);
     if (refusal) return refuse("forbidden", refusal);
+    const prepared = this.hooks.prepare(caller.userId, draft);
+    if ("ok" in prepared) return prepared;
+    const clientId = draft.clientId ?? undefined;
     const admission = this.admit(caller.userId, clientId);
     if (admission.kind === "repeat") return done({ message: admission.first, created: false });
     if (admission.kind === "limited") return refuse("rate_limited", TOO_MANY, admission.retryAfter);
-    const stored = this.parts.store.messages.append(caller.userId, body, clientId ?? null);
+    const stored = this.parts.store.messages.append(prepared);
     if (!stored.created) {
       this.bucketOf(caller.userId).refund(); // a repeat costs nothing
       return done(stored);
@@ -107,12 +122,12 @@ export class Sending {
     this.queuedKeys.clear();
     let storedAny = false;
     for (const item of batch) {
-      const stored = this.parts.store.messages.append(item.userId, item.body, item.clientId);
+      const stored = this.parts.store.messages.append(item.message);
       if (stored.created) {
         this.hooks.stored(stored.message);
         storedAny = true;
       } else {
-        this.bucketOf(item.userId).refund(); // a repeat costs nothing; it is answered to its sender only
+        this.bucketOf(item.message.userId).refund(); // a repeat costs nothing; it is answered to its sender only
         this.parts.sockets.send(item.socket, { type: "message", message: stored.message });
       }
     }

@@ -1,4 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
 import { signedInRoutes } from "../http/routers";
@@ -9,6 +9,7 @@ import {
   HistorySchema,
   MessageDoc,
   MessageParams,
+  PageAroundSchema,
   ReadBody,
   RoomParams,
   SendMessageBody,
@@ -27,11 +28,12 @@ const history = createRoute({
   tags,
   security,
   summary: "A page of history, in ascending seq",
-  description:
-    "No cursor: the newest page. `before`: older messages. `after`: newer ones. `limit` 1–100 (50).",
+  description: `No cursor: the newest page. \`before\`: older messages. \`after\`: newer ones. \`limit\` 1–100 (50).
+Pages hold the main timeline (thread replies left out); \`thread=N\`: the replies of thread N instead.
+\`around=N\`: a page centred on message N, answered with \`hasMoreBefore\` and \`hasMoreAfter\`.`,
   request: { params: RoomParams, query: HistoryQuery },
   responses: {
-    200: jsonResponse(HistorySchema, "Messages and whether more exist."),
+    200: jsonResponse(z.union([HistorySchema, PageAroundSchema]), "Messages and whether more exist."),
     ...errorResponses(400, 401, 403, 404),
   },
 });
@@ -102,13 +104,15 @@ async function memberCall(c: { env: Env; var: { user: { id: string } } }, roomId
 export const messageRoutes = signedInRoutes()
   .openapi(history, async (c) => {
     const { caller, room } = await memberCall(c, c.req.valid("param").roomId);
-    const page = await room.history(caller, c.req.valid("query"));
-    return c.json(page, 200);
+    const { around, ...query } = c.req.valid("query");
+    if (around !== undefined) return c.json(await room.historyAround(caller, around, query.limit), 200);
+    return c.json(await room.history(caller, query), 200);
   })
   .openapi(send, async (c) => {
     const { caller, room } = await memberCall(c, c.req.valid("param").roomId);
-    const { body, clientId } = c.req.valid("json");
-    const { message, created } = unwrap(await room.sendMessage(caller, body, clientId));
+    const { body, clientId, threadSeq, replyTo } = c.req.valid("json");
+    const draft = { body, clientId: clientId ?? null, threadSeq, replyTo };
+    const { message, created } = unwrap(await room.sendMessage(caller, draft));
     return created ? c.json(message, 201) : c.json(message, 200);
   })
   .openapi(edit, async (c) => {

@@ -2,7 +2,14 @@ import { z } from "@hono/zod-openapi";
 import { examples } from "../http/openapi";
 import { shownName, shownText } from "../http/text";
 import { MAX_CLIENT_ID_CHARS, MAX_MESSAGE_CHARS } from "../protocol/limits";
-import { ClientId, LastMessageSchema, MessageBody, MessageSchema, Seq } from "../protocol/messages";
+import {
+  ClientId,
+  LastMessageSchema,
+  MessageBody,
+  MessageSchema,
+  PositiveSeq,
+  Seq,
+} from "../protocol/messages";
 import { MemberSchema as MemberWire, PeerSchema, Role, RoomKind, RoomSummarySchema } from "../protocol/rooms";
 
 const RoomId = z.string().min(1).max(100).openapi({ example: examples.roomId });
@@ -18,6 +25,14 @@ const messageExample = {
   createdAt: examples.time,
   editedAt: null,
   deletedAt: null,
+  kind: "text" as const,
+  threadSeq: null,
+  replyTo: { seq: 41, userId: examples.userId, body: "Who is in for lunch?" },
+  mentions: [],
+  reactions: [{ emoji: "👍", count: 2, userIds: [examples.userId, "9b2e4f70-1c3d-4e5f-8a9b-0c1d2e3f4a5b"] }],
+  pinnedAt: null,
+  pinnedBy: null,
+  thread: { replyCount: 3, lastReplyAt: examples.time, participantIds: [examples.userId] },
 };
 
 export const MessageDoc = MessageSchema.openapi("Message", { example: messageExample });
@@ -31,6 +46,8 @@ const roomSummaryExample = {
   topic: "Anything goes",
   role: "member" as const,
   unreadCount: 2,
+  mentionCount: 1,
+  notify: "all" as const,
   lastReadSeq: 40,
   lastMessage: { seq: 42, userId: examples.userId, body: "Hello, room!", createdAt: examples.time },
   lastActivityAt: examples.time,
@@ -132,6 +149,12 @@ export const DiscoverQuery = z.object({
   q: z.string().max(80, "must be at most 80 characters").optional().openapi({ example: "gen" }),
 });
 
+const optionalPositiveSeq = z.coerce
+  .number()
+  .int("must be a whole number")
+  .positive("must be 1 or more")
+  .optional();
+
 const optionalSeq = z.coerce
   .number()
   .int("must be a whole number")
@@ -150,11 +173,28 @@ export const HistoryQuery = z
       .min(1, "must be 1 to 100")
       .max(100, "must be 1 to 100")
       .default(50),
+    thread: optionalPositiveSeq.openapi({
+      description:
+        "The replies of this thread (without its root). Without it: the main timeline, replies left out.",
+    }),
+    around: optionalPositiveSeq.openapi({
+      description:
+        "A page of the main timeline centred on this seq (jump to a message): answered with hasMoreBefore/hasMoreAfter.",
+    }),
   })
   .refine((query) => query.before === undefined || query.after === undefined, {
     message: "use either before or after, not both",
     path: ["before"],
-  });
+  })
+  .refine(
+    (query) =>
+      query.around === undefined ||
+      (query.before === undefined && query.after === undefined && query.thread === undefined),
+    {
+      message: "around goes alone (no before, after or thread)",
+      path: ["around"],
+    },
+  );
 
 export const HistorySchema = z
   .object({
@@ -165,6 +205,12 @@ export const HistorySchema = z
     }),
   })
   .openapi("MessagePage", { example: { messages: [messageExample], hasMore: false } });
+
+export const PageAroundSchema = z
+  .object({ messages: MessageDoc.array(), hasMoreBefore: z.boolean(), hasMoreAfter: z.boolean() })
+  .openapi("MessagePageAround", {
+    example: { messages: [messageExample], hasMoreBefore: true, hasMoreAfter: false },
+  });
 
 // The body's and clientId's rules are refinements (they count characters, not UTF-16 units), which
 // the document cannot see: their limits are stated here, and \S is the "not only white space" rule.
@@ -179,6 +225,11 @@ export const SendMessageBody = z
       maxLength: MAX_CLIENT_ID_CHARS,
       example: "c-1732203600000-1",
     }),
+    threadSeq: PositiveSeq.optional().openapi({
+      description: "Reply in the thread of this message (which must not itself be a reply in a thread).",
+      example: 40,
+    }),
+    replyTo: PositiveSeq.optional().openapi({ description: "Quote this message.", example: 41 }),
   })
   .openapi("SendMessage", { example: { body: "Hello, room!", clientId: "c-1732203600000-1" } });
 

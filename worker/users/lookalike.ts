@@ -12,7 +12,7 @@ import unhomoglyph from "unhomoglyph";
 // representative. Usernames are ASCII (`a-z A-Z 0-9 _ . -`), and for ASCII the skeleton works one
 // character at a time, so the key of a name is the keys of its characters, in order.
 //
-// migrations/0003_safety_auth.sql computes the same key in SQL for the accounts that existed before;
+// migrations/*_safety_auth.sql computes the same key in SQL for the accounts that existed before;
 // test/worker/lookalike.test.ts checks that the two agree on every character.
 
 export const USERNAME_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";

@@ -1,5 +1,4 @@
-import { answer } from "../api/answers";
-import { api, roomParam } from "../api/client";
+import { historyPage } from "../api/history";
 import type { RoomAction } from "../state/room";
 
 // A resume from far behind stops after 1,000 messages (`resume_incomplete`): the rest is paged
@@ -11,12 +10,7 @@ const CATCH_UP_PAGE = 100;
 export async function catchUp(roomId: string, nextSeq: number, dispatch: (action: RoomAction) => void) {
   let after = nextSeq - 1;
   for (;;) {
-    const page = await answer(
-      api.rooms[":roomId"].messages.$get({
-        param: roomParam(roomId),
-        query: { after, limit: CATCH_UP_PAGE },
-      }),
-    );
+    const page = await historyPage(roomId, { after, limit: CATCH_UP_PAGE });
     dispatch({ type: "newer", messages: page.messages });
     const last = page.messages.at(-1);
     if (!page.hasMore || !last) return;

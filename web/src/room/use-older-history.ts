@@ -1,6 +1,5 @@
 import { useCallback, useRef, useState } from "preact/hooks";
-import { answer } from "../api/answers";
-import { api, roomParam } from "../api/client";
+import { historyPage } from "../api/history";
 import type { RoomAction, RoomState } from "../state/room";
 import { PAGE } from "./use-room";
 
@@ -25,12 +24,7 @@ export function useOlderHistory(options: {
     inFlight.current = true;
     setLoading(true);
     try {
-      const page = await answer(
-        api.rooms[":roomId"].messages.$get({
-          param: roomParam(roomId),
-          query: { before: first.seq, limit: PAGE },
-        }),
-      );
+      const page = await historyPage(roomId, { before: first.seq, limit: PAGE });
       beforePrepend();
       dispatch({ type: "older", messages: page.messages, hasOlder: page.hasMore });
     } finally {

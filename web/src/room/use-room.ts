@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useReducer, useRef } from "preact/hooks";
 import { ApiError, answer } from "../api/answers";
 import { api, roomParam } from "../api/client";
+import { historyPage } from "../api/history";
 import { showError } from "../components/Toasts";
 import { initialRoomState, type RoomAction, type RoomState, roomReducer } from "../state/room";
 import { useRoomSocket } from "./use-room-socket";
@@ -44,7 +45,7 @@ export function useRoom(roomId: string, me: string): OpenRoom {
       const param = roomParam(roomId);
       const [room, page] = await Promise.all([
         answer(api.rooms[":roomId"].$get({ param })),
-        answer(api.rooms[":roomId"].messages.$get({ param, query: { limit: PAGE } })),
+        historyPage(roomId, { limit: PAGE }),
       ]);
       if (!closed) dispatch({ type: "opened", room, messages: page.messages, hasOlder: page.hasMore });
     })().catch((error) => {

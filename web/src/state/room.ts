@@ -9,6 +9,7 @@ import type {
   RoomFrame,
 } from "../api/types";
 import type { ConnectionState } from "../realtime/live-socket";
+import { withReaction } from "./reactions";
 import {
   addPending,
   dropPending,
@@ -137,6 +138,12 @@ export function applyFrame(state: RoomState, frame: RoomFrame, now: number): Roo
     }
     case "message_updated":
       return { ...state, timeline: receive(state.timeline, [frame.message], state.me) };
+    case "reaction": {
+      const messages = state.timeline.messages.map((message) =>
+        message.seq === frame.seq ? withReaction(message, frame.userId, frame.emoji, frame.on) : message,
+      );
+      return { ...state, timeline: { ...state.timeline, messages } };
+    }
     case "typing": {
       if (frame.userId === state.me) return state;
       const typing = new Map(state.typing);

@@ -48,9 +48,12 @@ export function receive(timeline: Timeline, incoming: Message[], myUserId: strin
       .filter((message) => message.userId === myUserId && message.clientId)
       .map((message) => message.clientId),
   );
+  // The main timeline leaves thread replies out (they arrive over the socket like any message, and
+  // a resume replays them); a reply of ours still confirms its pending send.
+  const main = incoming.filter((message) => message.threadSeq === null);
   return {
     ...timeline,
-    messages: mergeMessages(timeline.messages, incoming),
+    messages: mergeMessages(timeline.messages, main),
     pending: confirmed.size
       ? timeline.pending.filter((send) => !confirmed.has(send.clientId))
       : timeline.pending,

@@ -1,8 +1,10 @@
 import { MemberStore } from "./members";
+import { MentionStore } from "./mentions";
 import { MessageStore } from "./messages";
 import { RoomMeta } from "./meta";
 import { migrate } from "./migrations";
 import { ModerationStore } from "./moderation";
+import { ReactionStore } from "./reactions";
 import { ReceiptStore } from "./receipts";
 
 // A room's own SQLite (ctx.storage.sql), one store per kind of thing it keeps. The Room object is
@@ -14,6 +16,8 @@ export class RoomStore {
   readonly receipts: ReceiptStore;
   readonly members: MemberStore;
   readonly moderation: ModerationStore;
+  readonly reactions: ReactionStore;
+  readonly mentions: MentionStore;
 
   constructor(private readonly storage: DurableObjectStorage) {
     migrate(storage);
@@ -22,6 +26,8 @@ export class RoomStore {
     this.receipts = new ReceiptStore(storage.sql);
     this.members = new MemberStore(storage.sql);
     this.moderation = new ModerationStore(storage.sql);
+    this.reactions = new ReactionStore(storage.sql);
+    this.mentions = new MentionStore(storage.sql);
   }
 
   /** Everything is gone (the room was deleted): start over with an empty schema and no caches. */
@@ -35,6 +41,6 @@ export class RoomStore {
   }
 }
 
-export type { RoomMember } from "./members";
-export type { Page, Stored } from "./messages";
+export type { NotifyLevel, RoomMember } from "./members";
+export type { NewMessage, Page, PageAround, Stored, Timeline } from "./messages";
 export type { AuditEntry, Ban, Mute, Report } from "./moderation";

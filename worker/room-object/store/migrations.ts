@@ -88,6 +88,44 @@ export const roomMigrations: RoomMigration[] = [
        )`,
     ],
   },
+  {
+    // Conversations (API.md "Messages, extended"): threads (a reply keeps its own room seq and names
+    // its root), quotes, mentions, pins, reactions, and the main timeline's own count (thread
+    // replies are left out of it, and of unread counts), filled for the messages rooms already have.
+    name: "0004_conversation",
+    statements: [
+      "ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'text'",
+      "ALTER TABLE messages ADD COLUMN thread_seq INTEGER",
+      "ALTER TABLE messages ADD COLUMN reply_to_seq INTEGER",
+      "ALTER TABLE messages ADD COLUMN mentions TEXT",
+      "ALTER TABLE messages ADD COLUMN pinned_at INTEGER",
+      "ALTER TABLE messages ADD COLUMN pinned_by TEXT",
+      "ALTER TABLE messages ADD COLUMN reply_count INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE messages ADD COLUMN last_reply_at INTEGER",
+      "ALTER TABLE messages ADD COLUMN thread_participants TEXT",
+      "ALTER TABLE messages ADD COLUMN main_ordinal INTEGER",
+      "UPDATE messages SET main_ordinal = seq",
+      "CREATE INDEX IF NOT EXISTS messages_main ON messages (seq) WHERE thread_seq IS NULL",
+      "CREATE INDEX IF NOT EXISTS messages_thread ON messages (thread_seq, seq) WHERE thread_seq IS NOT NULL",
+      "CREATE INDEX IF NOT EXISTS messages_pinned ON messages (pinned_at) WHERE pinned_at IS NOT NULL",
+      `CREATE TABLE IF NOT EXISTS reactions (
+         seq INTEGER NOT NULL,
+         emoji TEXT NOT NULL,
+         user_id TEXT NOT NULL,
+         at INTEGER NOT NULL,
+         PRIMARY KEY (seq, emoji, user_id)
+       )`,
+      // Unread mentions per member, for the room list's mentionCount (synced to D1 in batches).
+      `CREATE TABLE IF NOT EXISTS mention_marks (
+         user_id TEXT NOT NULL,
+         seq INTEGER NOT NULL,
+         synced INTEGER NOT NULL DEFAULT 0,
+         PRIMARY KEY (user_id, seq)
+       )`,
+      "ALTER TABLE members ADD COLUMN username TEXT",
+      "ALTER TABLE members ADD COLUMN notify TEXT NOT NULL DEFAULT 'all'",
+    ],
+  },
 ];
 
 /** Applies the migrations this room has not applied yet, in order; returns their names. */

@@ -1,0 +1,29 @@
+import type { Message } from "../api/types";
+
+// A `reaction` frame applied to the message the client holds: the same counts the server would
+// answer (per emoji, in first-reaction order, who reacted), without asking it. Idempotent: a frame
+// seen twice (a resume, a second socket) changes nothing the second time.
+
+export function withReaction(message: Message, userId: string, emoji: string, on: boolean): Message {
+  const existing = message.reactions.find((reaction) => reaction.emoji === emoji);
+  const has = existing?.userIds.includes(userId) ?? false;
+  if (on === has) return message;
+  if (on) {
+    const reactions = existing
+      ? message.reactions.map((reaction) =>
+          reaction.emoji === emoji
+            ? { ...reaction, count: reaction.count + 1, userIds: [...reaction.userIds, userId] }
+            : reaction,
+        )
+      : [...message.reactions, { emoji, count: 1, userIds: [userId] }];
+    return { ...message, reactions };
+  }
+  const reactions = message.reactions
+    .map((reaction) =>
+      reaction.emoji === emoji
+        ? { ...reaction, count: reaction.count - 1, userIds: reaction.userIds.filter((id) => id !== userId) }
+        : reaction,
+    )
+    .filter((reaction) => reaction.count > 0);
+  return { ...message, reactions };
+}
