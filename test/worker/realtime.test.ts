@@ -423,6 +423,9 @@ describe("the message rate limit", () => {
   });
 
   it("is one limit per person per room, shared by all their sockets and REST", async () => {
+    // The bucket refills 10 a second, so each check sends a full burst of 20 at once: with an
+    // allowance of its own a device or REST would pass all 20; sharing the drained bucket, some are
+    // refused however slowly a loaded machine runs.
     const { room, alice, bob } = await pair();
     const first = await joined(room.id, alice.accessToken);
     for (let index = 0; index < 25; index++)
