@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { answer } from "./api/answers";
 import { api } from "./api/client";
-import { currentSession, onSessionChange, type Session, signOut } from "./api/session";
+import { currentSession, onSessionChange, restoreSession, type Session, signOut } from "./api/session";
 import type { ChannelFrame, RoomSummary } from "./api/types";
 import { AuthScreen } from "./components/AuthScreen";
+import { DeleteAccountDialog } from "./components/DeleteAccountDialog";
 import { CreateRoomDialog, DirectDialog, DiscoverDialog, ProfileDialog } from "./components/Dialogs";
 import { RoomView } from "./components/RoomView";
 import { type DialogName, Sidebar } from "./components/Sidebar";
@@ -14,8 +15,19 @@ import { useRoomRoute } from "./router";
 import { applyRoomFrame, channelNotice, markRoomRead, sortByActivity } from "./state/room-list";
 
 export function App() {
-  const [session, setSession] = useState<Session | null>(currentSession());
-  useEffect(() => onSessionChange(setSession), []);
+  // undefined: still signing back in with the refresh cookie (a reload), so neither screen yet.
+  const [session, setSession] = useState<Session | null | undefined>(currentSession() ?? undefined);
+  useEffect(() => {
+    const stop = onSessionChange(setSession);
+    void restoreSession();
+    return stop;
+  }, []);
+  if (session === undefined)
+    return (
+      <p class="muted pad restoring" role="status">
+        Signing you in…
+      </p>
+    );
   return session ? <Chat session={session} /> : <AuthScreen />;
 }
 
@@ -119,7 +131,14 @@ function Chat({ session }: { session: Session }) {
       {dialog === "create" && <CreateRoomDialog onClose={() => setDialog(null)} />}
       {dialog === "discover" && <DiscoverDialog onClose={() => setDialog(null)} />}
       {dialog === "direct" && <DirectDialog onClose={() => setDialog(null)} />}
-      {dialog === "profile" && <ProfileDialog session={session} onClose={() => setDialog(null)} />}
+      {dialog === "profile" && (
+        <ProfileDialog
+          session={session}
+          onClose={() => setDialog(null)}
+          onDeleteAccount={() => setDialog("delete-account")}
+        />
+      )}
+      {dialog === "delete-account" && <DeleteAccountDialog onClose={() => setDialog(null)} />}
       <Toasts />
     </div>
   );

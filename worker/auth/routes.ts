@@ -25,6 +25,7 @@ import { assertPasswordAllowed } from "./password-policy";
 import {
   type AuthResult,
   AuthResultSchema,
+  type CookieAuthResult,
   CookieAuthResultSchema,
   LoginBody,
   RefreshBody,
@@ -45,10 +46,9 @@ const tags = ["Auth"];
 const security = publicSecurity;
 
 // A token answer is one of two shapes: the body flow (refreshToken in the JSON) or the cookie flow
-// (useCookie: no refreshToken). The OpenAPI document says so (oneOf). For hc<AppType> it is typed as
-// the body flow for now, the one the web client still uses, so that its code keeps compiling; when
-// the client asks for useCookie, drop the cast and hc gives it the union to narrow.
-const TokenAnswer = z.union([AuthResultSchema, CookieAuthResultSchema]) as unknown as typeof AuthResultSchema;
+// (useCookie, or a refresh by cookie: no refreshToken). The OpenAPI document says so (oneOf), and
+// hc<AppType> gives the web client the union: it reads only the fields both have.
+const TokenAnswer = z.union([AuthResultSchema, CookieAuthResultSchema]);
 const tokenAnswerNote = `The answer carries \`Cache-Control: no-store\`. With \`useCookie: true\` the refresh token
 is not in the body but in an \`HttpOnly; Secure; SameSite=Strict; Path=/api/auth\` cookie.`;
 
@@ -162,7 +162,7 @@ async function tokenAnswer(
   user: User,
   session: IssuedSession,
   useCookie: boolean,
-): Promise<AuthResult> {
+): Promise<AuthResult | CookieAuthResult> {
   // A token must never be kept by a cache between us and the client.
   c.header("Cache-Control", "no-store");
   const answer = {
@@ -172,8 +172,7 @@ async function tokenAnswer(
   };
   if (!useCookie) return { ...answer, refreshToken: session.refreshToken };
   setRefreshCookie(c, session.refreshToken);
-  // A CookieAuthResult, typed as the body flow's AuthResult for hc (see TokenAnswer above).
-  return answer as AuthResult;
+  return answer;
 }
 
 /** The refresh token of a refresh or logout: from the body (curl), else the cookie (the web client). */
