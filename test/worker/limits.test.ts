@@ -9,7 +9,10 @@ import {
   errorOf,
   newAddress,
   PASSWORD,
+  privatePair,
+  roomSocket,
   type SignedIn,
+  send,
   signUp,
   uniqueName,
 } from "./helpers";
@@ -223,6 +226,62 @@ describe("per-person limits", () => {
     );
     expect(answers.filter((answer) => answer.status === 200)).toHaveLength(60);
     expectRateLimited(answers.find((answer) => answer.status !== 200) as ApiResponse<unknown>, 60);
+  });
+});
+
+describe("edits, reports and reactions", () => {
+  it("limit message edits and deletes, profile and room edits together per person (RATE_EDIT_PER_USER)", async () => {
+    const call = withSettings({ RATE_EDIT_PER_USER: "3/1m" });
+    const { room, owner, member } = await privatePair();
+    const mine = await send(owner.accessToken, room.id, "to edit");
+    const token = owner.accessToken;
+    const path = `/api/rooms/${room.id}/messages/${mine.seq}`;
+    expect((await call("PATCH", path, { token, body: { body: "edited" } })).status).toBe(200);
+    expect((await call("PATCH", "/api/users/me", { token, body: { bio: "busy" } })).status).toBe(200);
+    expect((await call("PATCH", `/api/rooms/${room.id}`, { token, body: { topic: "t" } })).status).toBe(200);
+    expectRateLimited(await call("DELETE", path, { token }), 60);
+    expectRateLimited(await call("PATCH", "/api/users/me", { token, body: { bio: "again" } }), 60);
+    // Someone else's allowance is their own.
+    expect(
+      (await call("PATCH", "/api/users/me", { token: member.accessToken, body: { bio: "hi" } })).status,
+    ).toBe(200);
+  });
+
+  it("limit reports per person (RATE_REPORT_PER_USER)", async () => {
+    const call = withSettings({ RATE_REPORT_PER_USER: "2/1h" });
+    const { room, owner, member } = await privatePair();
+    const message = await send(owner.accessToken, room.id, "report me");
+    const report = () =>
+      call("POST", `/api/rooms/${room.id}/messages/${message.seq}/report`, {
+        token: member.accessToken,
+        body: { reason: "spam" },
+      });
+    expect((await report()).status).toBe(204);
+    expect((await report()).status).toBe(204);
+    expectRateLimited(await report(), 3600);
+  });
+
+  it("limit reactions per person per room, shared by react frames and REST", async () => {
+    const { room, owner, member } = await privatePair();
+    const message = await send(owner.accessToken, room.id, "react to me");
+    const socket = await roomSocket(room.id, member.accessToken);
+    await socket.next("welcome");
+    // 40 toggles at once: the burst of 20 passes, then refusals (the bucket refills 5 a second).
+    for (let index = 0; index < 40; index++)
+      socket.send({ type: "react", seq: message.seq, emoji: "👍", on: index % 2 === 0 });
+    await socket.next("error", (frame) => frame.code === "rate_limited");
+    // REST draws on the same bucket: of 20 at once, those beyond what refilled meanwhile are refused.
+    const reactPath = `/api/rooms/${room.id}/messages/${message.seq}/reactions/${encodeURIComponent("🎉")}`;
+    const overRest = await Promise.all(
+      Array.from({ length: 20 }, () => api("PUT", reactPath, { token: member.accessToken })),
+    );
+    const refused = overRest.filter((answer) => answer.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    expectRateLimited(refused[0] as ApiResponse<unknown>, 60);
+    // The owner's own reactions are not limited by it.
+    const owners = await api("PUT", reactPath, { token: owner.accessToken });
+    expect(owners.status).toBe(204);
+    await socket.close();
   });
 });
 

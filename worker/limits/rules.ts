@@ -45,6 +45,18 @@ export const rules = {
     per: "user",
     what: "people searches by one person",
   },
+  edit: {
+    setting: "RATE_EDIT_PER_USER",
+    fallback: "60/1m",
+    per: "user",
+    what: "edits by one person (messages edited or deleted, profile and room changes)",
+  },
+  report: {
+    setting: "RATE_REPORT_PER_USER",
+    fallback: "20/1h",
+    per: "user",
+    what: "reports by one person",
+  },
   socketTicket: {
     setting: "RATE_SOCKET_TICKET_PER_USER",
     fallback: "60/1m",

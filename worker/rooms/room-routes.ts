@@ -84,6 +84,7 @@ const updateRoom = createRoute({
   method: "patch",
   path: "/{roomId}",
   operationId: "updateRoom",
+  middleware: [limit("edit")],
   tags,
   security,
   summary: "Rename a room or change its topic (owner or admin)",
@@ -91,7 +92,7 @@ const updateRoom = createRoute({
   request: { params: RoomParams, ...jsonBody(UpdateRoomBody) },
   responses: {
     200: jsonResponse(RoomDetailSchema, "The room."),
-    ...errorResponses(400, 401, 403, 404, 413, 415),
+    ...errorResponses(400, 401, 403, 404, 413, 415, 429),
   },
 });
 

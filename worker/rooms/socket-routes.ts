@@ -29,7 +29,8 @@ Server → client: \`welcome\` {roomId, userId, lastSeq, online, receipts} first
 Client → server: \`message\` {body, clientId}, \`typing\` {typing}, \`read\` {seq}, \`ping\`.
 With \`since=N\` the room first sends every message after N, in order, then live frames: no gap, no duplicate.
 Frames over 16 KiB, bodies over 4,000 characters, bad JSON and unknown types get an \`error\` frame; the socket stays open.
-Each connection may send 10 messages/s with bursts of 20 (\`rate_limited\` error frame beyond; nothing is stored).
+Each person may send 10 messages/s to a room with bursts of 20, shared by REST and all of their sockets, and 5 reactions/s with bursts of 20
+(\`rate_limited\` error frame beyond; nothing is stored). Typing frames are relayed at most once every 2 s per person.
 Close codes: 4001 your session ended or the access token that opened the socket expired (reconnect with a fresh one and since=),
 4003 you were removed from (or left) the room, 4004 the room was deleted.`;
 

@@ -43,6 +43,7 @@ const updateMe = createRoute({
   method: "patch",
   path: "/me",
   operationId: "updateMe",
+  middleware: [limit("edit")],
   tags,
   security,
   summary: "Edit your display name or bio",
@@ -51,7 +52,7 @@ control, invisible format (zero-width) or bidirectional-override characters and 
   request: jsonBody(UpdateProfileBody),
   responses: {
     200: jsonResponse(OwnProfileSchema, "The updated profile."),
-    ...errorResponses(400, 401, 413, 415),
+    ...errorResponses(400, 401, 413, 415, 429),
   },
 });
 
