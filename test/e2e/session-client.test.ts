@@ -109,6 +109,30 @@ describe("the web client's session", () => {
     await page.context().close();
   });
 
+  it("ends a session an earlier version left in localStorage, and removes it", async () => {
+    const old = await call(server, "POST", "/api/auth/register", {
+      body: { username: "ulla", password: PASSWORD },
+    });
+    const context = await browser.newContext();
+    await context.addInitScript((saved) => {
+      if (!sessionStorage.getItem("seeded")) {
+        localStorage.setItem("hubbub.session", saved);
+        sessionStorage.setItem("seeded", "1");
+      }
+    }, JSON.stringify(old.body));
+    const page = await context.newPage();
+    const loggedOut = page.waitForResponse((response) => response.url().endsWith("/api/auth/logout"));
+    await page.goto(server.url);
+    expect((await loggedOut).status()).toBe(204);
+    await page.getByRole("tab", { name: "Create account" }).waitFor();
+    expect(await page.evaluate(() => localStorage.getItem("hubbub.session"))).toBeNull();
+    const refreshed = await call(server, "POST", "/api/auth/refresh", {
+      body: { refreshToken: old.body?.refreshToken },
+    });
+    expect(refreshed.status).toBe(401);
+    await context.close();
+  });
+
   it("reconnects a socket closed with 4001 at its token's expiry and resumes without losing or doubling a message", async () => {
     const sven = await signUp("sven");
     const bob = await personOverApi("bob_expiry");

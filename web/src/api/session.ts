@@ -106,11 +106,30 @@ function refreshOnce(): Promise<Session | null> {
   return refreshing;
 }
 
+// Earlier versions of this page kept both tokens in localStorage under this key. A copy of them
+// must stop working, so that session is ended and the key removed: the person signs in once more.
+const LEGACY_KEY = "hubbub.session";
+
+async function endLegacySession(): Promise<void> {
+  let refreshToken: unknown;
+  try {
+    const raw = localStorage.getItem(LEGACY_KEY);
+    if (raw === null) return;
+    localStorage.removeItem(LEGACY_KEY);
+    refreshToken = (JSON.parse(raw) as { refreshToken?: unknown }).refreshToken;
+  } catch {
+    return;
+  }
+  if (typeof refreshToken === "string" && refreshToken)
+    await done(auth.logout.$post({ json: { refreshToken } })).catch(() => undefined);
+}
+
 /**
  * At start: signs back in with the refresh cookie, if this browser has one. Resolves to the
  * session, or null (the sign-in screen); a server that cannot be reached counts as signed out.
  */
 export async function restoreSession(): Promise<Session | null> {
+  await endLegacySession();
   let hinted = true;
   try {
     hinted = localStorage.getItem(SIGNED_IN_HINT) !== null;
