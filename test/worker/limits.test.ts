@@ -221,10 +221,16 @@ describe("per-person limits", () => {
 
   it("allow 60 people searches a minute by default, counted atomically", async () => {
     const { accessToken: token } = await signUp();
+    // 80 at once: all of the burst of 60 passes, and beyond it only what refilled (one a second)
+    // while a loaded machine answered them, so some are refused however slowly it runs.
+    const started = Date.now();
     const answers = await Promise.all(
-      Array.from({ length: 61 }, () => api("GET", "/api/users?q=a", { token })),
+      Array.from({ length: 80 }, () => api("GET", "/api/users?q=a", { token })),
     );
-    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(60);
+    const refilled = Math.ceil((Date.now() - started) / 1000);
+    const passed = answers.filter((answer) => answer.status === 200).length;
+    expect(passed).toBeGreaterThanOrEqual(60);
+    expect(passed).toBeLessThanOrEqual(60 + refilled);
     expectRateLimited(answers.find((answer) => answer.status !== 200) as ApiResponse<unknown>, 60);
   });
 });
