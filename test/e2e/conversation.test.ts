@@ -481,7 +481,10 @@ describe("conversations in the web client", () => {
     // refresh cookie is kept, so when the network returns it signs back in by itself.
     await ann.context.setOffline(true);
     await ann.page.reload();
-    await ann.page.getByRole("status").getByText(/^You are offline\./).waitFor();
+    await ann.page
+      .getByRole("status")
+      .getByText(/^You are offline\./)
+      .waitFor();
     await ann.page.screenshot({ path: screenshotPath("offline-start.png") });
     await ann.context.setOffline(false);
     await ann.page.getByRole("navigation", { name: "Rooms" }).waitFor();
