@@ -101,6 +101,13 @@ const results: Results = {
   scenarios: {},
 };
 
+function save(): void {
+  const dir = join(projectRoot, "bench", "results");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(dir, "latest.svg"), chartSvg(results));
+}
+
 try {
   log(`[${elapsed()}] starting both servers`);
   const [hubbub, bare] = await Promise.all([startHubbub(hubbubVars, values.worker), startBare()]);
@@ -178,6 +185,7 @@ try {
       ratio:
         Math.round((hubbubResult.deliveriesPerSec / Math.max(1, bareResult.deliveriesPerSec)) * 100) / 100,
     };
+    save(); // a later scenario that fails must not lose this one
   }
   if (only.has("d") && !interrupted) {
     const title = `1 room with ${sizes.d.messages} messages: newest page, middle page`;
@@ -196,10 +204,7 @@ try {
   }
   results.meta.durationSec = Math.round((Date.now() - started) / 1000);
   log(`\n${formatTable(results)}\n`);
-  const dir = join(projectRoot, "bench", "results");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(dir, "latest.svg"), chartSvg(results));
+  save();
   log(`Wrote bench/results/latest.json and bench/results/latest.svg (${elapsed()} in all).`);
 } finally {
   await cleanup();

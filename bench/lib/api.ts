@@ -34,6 +34,20 @@ export async function registerUsers(base: string, prefix: string, count: number)
   });
 }
 
+/**
+ * A fresh access token for a bench user: a full run lasts longer than an access token (15 min), so
+ * calls made late in the run (the D1 counter's marker) sign in again rather than use the first token.
+ */
+export async function freshToken(base: string, user: BenchUser): Promise<string> {
+  const body = await expectOk(
+    api<{ accessToken: string }>(base, "POST", "/api/auth/login", {
+      body: { username: user.username, password: "correct horse battery staple" },
+    }),
+    `login ${user.username}`,
+  );
+  return body.accessToken;
+}
+
 /** A public room made by `members[0]`, joined by the others. */
 export async function createRoom(base: string, name: string, members: BenchUser[]): Promise<string> {
   const [owner, ...others] = members;

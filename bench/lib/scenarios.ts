@@ -1,7 +1,7 @@
 // The four scenarios, run the same way against Hubbub and against the bare broadcast object.
 
 import { pool } from "../../scripts/pool.ts";
-import { api, type BenchUser, createRoom, createRooms, registerUsers } from "./api.ts";
+import { api, type BenchUser, createRoom, createRooms, freshToken, registerUsers } from "./api.ts";
 import { type LoadResult, type Mode, openClient, percentile, runLoad, type SocketSpec } from "./load.ts";
 import { TreeSampler, treeRssBytes, type Usage } from "./procstat.ts";
 import type { Target } from "./targets.ts";
@@ -117,7 +117,7 @@ export function hubbubDriver(target: Target, users: BenchUser[]): Driver {
   const ws = target.url.replace(/^http/, "ws");
   return {
     target,
-    d1: () => takeD1Count(target, (users[0] as BenchUser).token),
+    d1: async () => takeD1Count(target, await freshToken(target.url, users[0] as BenchUser)),
     async sockets(scenario, rooms, size, batch = false) {
       const members = Math.min(size, users.length);
       const made = await createRooms(target.url, scenario, rooms, members, users);
