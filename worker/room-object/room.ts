@@ -7,6 +7,7 @@ import type { Caller, Draft, HistoryQuery, Outcome } from "./api";
 import { parseClientFrame } from "./client-frames";
 import { RoomConcerns } from "./concerns";
 import type { ModerationAction, ModerationQuery, ModerationView } from "./moderation";
+import type { SearchPage, SearchQuery } from "./search";
 import type { NotifyLevel, Page, PageAround, Report, Stored } from "./store";
 
 // A Room is one chat room: a Durable Object that is the single writer of its messages (so `seq`
@@ -129,6 +130,12 @@ export class Room extends DurableObject<Env> {
   async historyAround(caller: Caller, seq: number, limit: number): Promise<PageAround> {
     this.enter(caller.roomId);
     return this.room.history.around(caller, seq, limit);
+  }
+
+  /** What was said here that matches, best first (the Worker parsed the query, checked membership). */
+  async search(caller: Caller, query: SearchQuery): Promise<Outcome<SearchPage>> {
+    this.enter(caller.roomId);
+    return this.room.search.find(query);
   }
 
   /** Someone joined, was added, changed role or profile, left or was removed: members' lists follow. */
