@@ -32,7 +32,7 @@ is answered in milliseconds; later pages go on into older ones.`;
 
 const searchRoom = createRoute({
   method: "get",
-  path: "/rooms/{roomId}/search",
+  path: "/{roomId}/search",
   operationId: "searchRoom",
   tags,
   security,
@@ -50,7 +50,7 @@ cut from the room as it was at the first page: messages sent meanwhile never shi
 
 const searchAll = createRoute({
   method: "get",
-  path: "/search",
+  path: "/",
   operationId: "searchAllRooms",
   tags,
   security,
@@ -68,22 +68,24 @@ rooms was searched, and \`roomsSearched\` how many were. No cursor: search one r
   },
 });
 
-export const searchRoutes = signedInRoutes()
-  .openapi(searchRoom, async (c) => {
-    const db = database(c.env.DB);
-    const { roomId } = c.req.valid("param");
-    const caller = asMember(await roomAccess(db, roomId, c.var.user.id));
-    const { q, limit, cursor } = c.req.valid("query");
-    const query = { ...(await readQuery(db, q)), limit, cursor: cursor ?? null };
-    if (query.authorIds?.length === 0) return c.json({ results: [], hasMore: false, nextCursor: null }, 200);
-    const page = unwrap(await roomObject(c.env, roomId).search(caller, query));
-    const results = page.results.map(({ message, snippet }) => ({ message, snippet }));
-    return c.json({ results, hasMore: page.nextCursor !== null, nextCursor: page.nextCursor }, 200);
-  })
-  .openapi(searchAll, async (c) => {
-    const startedAt = Date.now();
-    const db = database(c.env.DB);
-    const { q, limit } = c.req.valid("query");
-    const query = { ...(await readQuery(db, q)), limit, cursor: null };
-    return c.json(await searchAcrossRooms(c.env, db, c.var.user.id, query, startedAt), 200);
-  });
+// Two groups, mounted at /api/rooms and /api/search: a signed-in group's authentication applies to
+// every path under its mount point, so neither may be mounted at /api itself.
+export const roomSearchRoutes = signedInRoutes().openapi(searchRoom, async (c) => {
+  const db = database(c.env.DB);
+  const { roomId } = c.req.valid("param");
+  const caller = asMember(await roomAccess(db, roomId, c.var.user.id));
+  const { q, limit, cursor } = c.req.valid("query");
+  const query = { ...(await readQuery(db, q)), limit, cursor: cursor ?? null };
+  if (query.authorIds?.length === 0) return c.json({ results: [], hasMore: false, nextCursor: null }, 200);
+  const page = unwrap(await roomObject(c.env, roomId).search(caller, query));
+  const results = page.results.map(({ message, snippet }) => ({ message, snippet }));
+  return c.json({ results, hasMore: page.nextCursor !== null, nextCursor: page.nextCursor }, 200);
+});
+
+export const searchRoutes = signedInRoutes().openapi(searchAll, async (c) => {
+  const startedAt = Date.now();
+  const db = database(c.env.DB);
+  const { q, limit } = c.req.valid("query");
+  const query = { ...(await readQuery(db, q)), limit, cursor: null };
+  return c.json(await searchAcrossRooms(c.env, db, c.var.user.id, query, startedAt), 200);
+});
