@@ -6,12 +6,15 @@ import type { ChannelFrame, RoomSummary } from "./api/types";
 import { AuthScreen } from "./components/AuthScreen";
 import { CreateRoomDialog, DirectDialog, DiscoverDialog, ProfileDialog } from "./components/Dialogs";
 import { RoomView } from "./components/RoomView";
+import { SearchDialog } from "./components/SearchDialog";
 import { type DialogName, Sidebar } from "./components/Sidebar";
 import { showError, Toasts } from "./components/Toasts";
 import { ONE_PANE, useMediaQuery } from "./layout";
 import { type ConnectionState, openLiveSocket } from "./realtime/live-socket";
-import { useRoomRoute } from "./router";
+import type { JumpTarget } from "./room/use-room";
+import { navigate, useRoomRoute } from "./router";
 import { applyRoomFrame, markRoomRead, sortByActivity } from "./state/room-list";
+import { jumpSeq, type SearchHit } from "./state/search";
 
 export function App() {
   const [session, setSession] = useState<Session | null>(currentSession());
@@ -25,6 +28,8 @@ function Chat({ session }: { session: Session }) {
   const [rooms, setRooms] = useState<RoomSummary[] | null>(null);
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [dialog, setDialog] = useState<DialogName | null>(null);
+  /** The search result opened last: its room shows it in context, highlighted. */
+  const [jump, setJump] = useState<{ roomId: string; target: JumpTarget } | null>(null);
   const userId = session.user.id;
   // On a phone with no room open, the room list is the whole page: then it is the main landmark,
   // with the page's heading, instead of a navigation beside a hidden welcome.
@@ -54,6 +59,24 @@ function Chat({ session }: { session: Session }) {
     })();
   }, [rooms]);
 
+  // Ctrl+K (Cmd+K on a Mac) opens search from anywhere, as in Slack and most chat apps.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k") {
+        event.preventDefault();
+        setDialog("search");
+      }
+    };
+    addEventListener("keydown", onKey);
+    return () => removeEventListener("keydown", onKey);
+  }, []);
+
+  const openResult = useCallback((hit: SearchHit) => {
+    setDialog(null);
+    setJump({ roomId: hit.roomId, target: { seq: jumpSeq(hit.message), key: Date.now() } });
+    navigate(`/rooms/${hit.roomId}`);
+  }, []);
+
   const onRead = useCallback(
     (id: string, seq: number) => setRooms((current) => (current ? markRoomRead(current, id, seq) : current)),
     [],
@@ -80,7 +103,13 @@ function Chat({ session }: { session: Session }) {
           {sidebar}
           <main class="main">
             {roomId ? (
-              <RoomView key={roomId} roomId={roomId} session={session} onRead={onRead} />
+              <RoomView
+                key={roomId}
+                roomId={roomId}
+                session={session}
+                jumpTo={jump?.roomId === roomId ? jump.target : null}
+                onRead={onRead}
+              />
             ) : (
               <section class="room empty-state">
                 <h1>Welcome, {session.user.displayName}</h1>
@@ -102,6 +131,15 @@ function Chat({ session }: { session: Session }) {
       {dialog === "discover" && <DiscoverDialog onClose={() => setDialog(null)} />}
       {dialog === "direct" && <DirectDialog onClose={() => setDialog(null)} />}
       {dialog === "profile" && <ProfileDialog session={session} onClose={() => setDialog(null)} />}
+      {dialog === "search" && (
+        <SearchDialog
+          rooms={rooms ?? []}
+          openRoomId={roomId}
+          me={userId}
+          onOpen={openResult}
+          onClose={() => setDialog(null)}
+        />
+      )}
       <Toasts />
     </div>
   );

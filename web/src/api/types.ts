@@ -18,5 +18,10 @@ export {
 } from "../../../worker/protocol/limits";
 export type { LastMessage, Message } from "../../../worker/protocol/messages";
 export type { Role, RoomKind, RoomSummary } from "../../../worker/protocol/rooms";
+export {
+  MAX_SEARCH_QUERY_CHARS,
+  parseSearch,
+  type SnippetSegment,
+} from "../../../worker/protocol/search";
 export type { DiscoveredRoom, Member, MessagePage, RoomDetail } from "../../../worker/rooms/schemas";
 export type { OwnProfile, PublicProfile } from "../../../worker/users/schemas";

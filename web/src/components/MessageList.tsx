@@ -16,6 +16,8 @@ type Props = {
   me: string;
   members: Map<string, Member>;
   receipts: Map<string, Receipt>;
+  /** The message jumped to (a search result), shown highlighted. */
+  highlightSeq: number | null;
   direct: boolean;
   canModerate: boolean;
   onEdit: (message: Message) => void;
@@ -69,7 +71,7 @@ export function MessageList(props: Props) {
     items.push(
       <li
         key={message.seq}
-        class={`message${own ? " own" : ""}${grouped ? " grouped" : ""}`}
+        class={`message${own ? " own" : ""}${grouped ? " grouped" : ""}${message.seq === props.highlightSeq ? " highlighted" : ""}`}
         data-seq={message.seq}
         aria-label={`${name} at ${clockTime(message.createdAt)}`}
       >

@@ -2,13 +2,14 @@ import { useMemo, useState } from "preact/hooks";
 import type { Session } from "../api/session";
 import type { Member, Message } from "../api/types";
 import { useMessageActions } from "../room/use-message-actions";
+import { useNewerHistory } from "../room/use-newer-history";
 import { useOlderHistory } from "../room/use-older-history";
 import { useReadMarker } from "../room/use-read-marker";
-import { useRoom } from "../room/use-room";
+import { type JumpTarget, useRoom } from "../room/use-room";
 import { useScrollAnchor } from "../room/use-scroll-anchor";
 import { navigate } from "../router";
 import { isOnline, typingLine } from "../state/room";
-import { lastSeq } from "../state/timeline";
+import { newestShown } from "../state/timeline";
 import { Composer } from "./Composer";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { MemberPanel } from "./MemberPanel";
@@ -18,30 +19,34 @@ import { RoomHeader } from "./RoomHeader";
 import { showError } from "./Toasts";
 
 // One open room, put together from its parts: the state (state/room.ts) and the hooks in room/
-// (loading and the live socket, paging back, scrolling, the read marker, message actions).
+// (loading and the live socket, paging back and, after a jump, down; scrolling, the read marker,
+// message actions).
 
 export function RoomView(props: {
   roomId: string;
   session: Session;
+  /** Show this message in its context, highlighted (a search result was opened). */
+  jumpTo: JumpTarget | null;
   onRead: (roomId: string, seq: number) => void;
 }) {
   const me = props.session.user.id;
-  const open = useRoom(props.roomId, me);
+  const open = useRoom(props.roomId, me, props.jumpTo);
   const { state } = open;
   const [editing, setEditing] = useState<Message | null>(null);
   const [deleting, setDeleting] = useState<Message | null>(null);
   const [panelShown, setPanelShown] = useState(false);
-  const anchor = useScrollAnchor(state.timeline);
+  const anchor = useScrollAnchor(state.timeline, state.highlight);
   const older = useOlderHistory({
     roomId: props.roomId,
     latest: open.latest,
     dispatch: open.dispatch,
     beforePrepend: anchor.keepPosition,
   });
+  const newer = useNewerHistory({ roomId: props.roomId, latest: open.latest, dispatch: open.dispatch });
   const actions = useMessageActions(open, props.roomId);
   useReadMarker({
     roomId: props.roomId,
-    newestSeq: lastSeq(state.timeline),
+    newestSeq: newestShown(state.timeline),
     connection: state.connection,
     send: open.socket.send,
     onRead: props.onRead,
@@ -83,8 +88,11 @@ export function RoomView(props: {
           class="timeline"
           ref={anchor.scroller}
           onScroll={() => {
-            if (anchor.scrolled())
+            const { nearTop, nearBottom } = anchor.scrolled();
+            if (nearTop)
               older.loadOlder().catch((error) => showError("Could not load older messages", error));
+            if (nearBottom && timeline.hasNewer)
+              newer.loadNewer().catch((error) => showError("Could not load newer messages", error));
           }}
           aria-label="Messages"
         >
@@ -99,6 +107,7 @@ export function RoomView(props: {
             me={me}
             members={membersById}
             receipts={state.receipts}
+            highlightSeq={state.highlight?.seq ?? null}
             direct={direct}
             canModerate={room?.role === "owner" || room?.role === "admin"}
             onEdit={setEditing}
@@ -106,7 +115,19 @@ export function RoomView(props: {
             onRetry={actions.retry}
             onDiscard={actions.discard}
           />
+          {timeline.hasNewer && <p class="muted center">{newer.loading ? "Loading newer messages…" : " "}</p>}
         </section>
+        {timeline.hasNewer && (
+          <button
+            type="button"
+            class="jump-latest"
+            onClick={() =>
+              newer.jumpToLatest().catch((error) => showError("Could not load the newest messages", error))
+            }
+          >
+            Jump to the newest messages ↓
+          </button>
+        )}
         {panelShown && peer && (
           <PeerPanel peer={peer} online={isOnline(state, peer)} onClose={() => setPanelShown(false)} />
         )}
@@ -132,6 +153,8 @@ export function RoomView(props: {
         onSend={(body) => {
           anchor.followNewest();
           actions.send(body);
+          // Your message goes to the live end: show it there, as any chat does.
+          newer.jumpToLatest().catch((error) => showError("Could not load the newest messages", error));
         }}
         onSaveEdit={(message, body) => {
           setEditing(null);

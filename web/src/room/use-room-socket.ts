@@ -2,8 +2,8 @@ import { useCallback, useEffect, useRef } from "preact/hooks";
 import { type ClientFrame, CloseCode, type RoomFrame } from "../api/types";
 import { showError } from "../components/Toasts";
 import { type LiveSocket, openLiveSocket } from "../realtime/live-socket";
-import type { RoomAction, RoomState } from "../state/room";
-import { lastSeq, type PendingSend } from "../state/timeline";
+import { type RoomAction, type RoomState, resumePoint } from "../state/room";
+import type { PendingSend } from "../state/timeline";
 import { catchUp } from "./catch-up";
 
 // The room's live socket, from the moment the room is open until it is left. It resumes with
@@ -70,7 +70,10 @@ export function useRoomSocket({ roomId, opened, latest, dispatch, reloadDetails 
       for (const pending of latest().timeline.pending) if (pending.status === "sending") sendMessage(pending);
     };
     const live = openLiveSocket<RoomFrame>({
-      path: () => `/rooms/${encodeURIComponent(roomId)}/ws?since=${lastSeq(latest().timeline)}`,
+      path: () => {
+        const since = resumePoint(latest());
+        return `/rooms/${encodeURIComponent(roomId)}/ws${since === null ? "" : `?since=${since}`}`;
+      },
       onFrame,
       onState: (state) => dispatch({ type: "connection", state }),
       onEnded: (code) =>

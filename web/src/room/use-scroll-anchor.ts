@@ -3,26 +3,39 @@ import type { Timeline } from "../state/timeline";
 
 // Where the timeline is scrolled: it follows new messages while the reader is at the bottom, stays
 // put while they read further up, and keeps the messages on screen still when an older page is put
-// above them (by keeping the distance from the bottom, which the new page does not change).
+// above them (by keeping the distance from the bottom, which the new page does not change). After a
+// jump it shows the message jumped to in the middle, and follows nothing until the live end is met
+// again (a newer page goes below what is read, which keeps it still by itself).
 
 const AT_BOTTOM_PX = 80;
 const NEAR_TOP_PX = 120;
+const NEAR_BOTTOM_PX = 160;
 
-export function useScrollAnchor(timeline: Timeline) {
+export function useScrollAnchor(timeline: Timeline, highlight: { seq: number; key: number } | null) {
   const scroller = useRef<HTMLElement>(null);
   const kept = useRef<{ height: number; top: number } | null>(null);
-  const following = useRef(true);
+  const following = useRef(highlight === null);
+  const shownJump = useRef<number | null>(null);
+  const awayFromEnd = useRef(timeline.hasNewer);
+  awayFromEnd.current = timeline.hasNewer;
 
   useLayoutEffect(() => {
     const element = scroller.current;
     if (!element) return;
-    if (kept.current) {
+    const jumpedTo = highlight?.key !== shownJump.current && highlight ? highlight : null;
+    const target = jumpedTo && element.querySelector(`[data-seq="${jumpedTo.seq}"]`);
+    if (jumpedTo && target) {
+      shownJump.current = jumpedTo.key;
+      kept.current = null;
+      following.current = false;
+      target.scrollIntoView({ block: "center" });
+    } else if (kept.current) {
       element.scrollTop = element.scrollHeight - kept.current.height + kept.current.top;
       kept.current = null;
-    } else if (following.current) {
+    } else if (following.current && !timeline.hasNewer) {
       element.scrollTop = element.scrollHeight;
     }
-  }, [timeline]);
+  }, [timeline, highlight]);
 
   /** Before older messages are put above: what is on screen stays where it is. */
   const keepPosition = useCallback(() => {
@@ -35,12 +48,13 @@ export function useScrollAnchor(timeline: Timeline) {
     following.current = true;
   }, []);
 
-  /** After the reader scrolled: whether they are near the top, where older messages should load. */
-  const scrolled = useCallback((): boolean => {
+  /** After the reader scrolled: whether they are near the top or the bottom, where pages should load. */
+  const scrolled = useCallback((): { nearTop: boolean; nearBottom: boolean } => {
     const element = scroller.current;
-    if (!element) return false;
-    following.current = element.scrollHeight - element.scrollTop - element.clientHeight < AT_BOTTOM_PX;
-    return element.scrollTop < NEAR_TOP_PX;
+    if (!element) return { nearTop: false, nearBottom: false };
+    const fromBottom = element.scrollHeight - element.scrollTop - element.clientHeight;
+    following.current = !awayFromEnd.current && fromBottom < AT_BOTTOM_PX;
+    return { nearTop: element.scrollTop < NEAR_TOP_PX, nearBottom: fromBottom < NEAR_BOTTOM_PX };
   }, []);
 
   return { scroller, keepPosition, followNewest, scrolled };

@@ -12,12 +12,15 @@ import type { ConnectionState } from "../realtime/live-socket";
 import { withReaction } from "./reactions";
 import {
   addPending,
+  appendPage,
   dropPending,
   emptyTimeline,
+  lastSeq,
   markPending,
   type PendingSend,
   prependPage,
   receive,
+  replaceWithPage,
   type Timeline,
 } from "./timeline";
 
@@ -46,11 +49,31 @@ export type RoomState = {
   gone: string | null;
   /** The newest message from someone else, read out by screen readers. */
   announcement: string;
+  /** The highest seq this room's socket has told of (its welcome's lastSeq, then every message). */
+  liveSeq: number | null;
+  /** The message jumped to (a search result), shown highlighted; `key` tells one jump from the next. */
+  highlight: { seq: number; key: number } | null;
 };
+
+/** A page of history as it replaces what is shown: centred on a message, or the newest. */
+export type ShownPage = { messages: Message[]; hasOlder: boolean; hasNewer: boolean };
 
 export type RoomAction =
   /** The room's details and newest page of history arrived: the room can be shown. */
-  | { type: "opened"; room: RoomDetail; messages: Message[]; hasOlder: boolean }
+  | {
+      type: "opened";
+      room: RoomDetail;
+      messages: Message[];
+      hasOlder: boolean;
+      /** Opened at a message (a search result) rather than at the newest page. */
+      jump?: { hasNewer: boolean; seq: number; key: number };
+    }
+  /** A page around one message replaces what is shown, and that message is highlighted. */
+  | { type: "jumped"; page: ShownPage; seq: number; key: number }
+  /** Paging down from a jump; once nothing newer is left, the timeline follows the room again. */
+  | { type: "newer_page"; messages: Message[]; hasNewer: boolean }
+  /** Back to the live end: the newest page replaces what is shown. */
+  | { type: "latest"; messages: Message[]; hasOlder: boolean }
   /** The details again (after a reconnect, members may have changed meanwhile). */
   | { type: "details"; room: RoomDetail }
   | { type: "older"; messages: Message[]; hasOlder: boolean }
@@ -78,17 +101,35 @@ export function initialRoomState(me: string): RoomState {
     connection: "connecting",
     gone: null,
     announcement: "",
+    liveSeq: null,
+    highlight: null,
   };
 }
 
 export function roomReducer(state: RoomState, action: RoomAction): RoomState {
   switch (action.type) {
-    case "opened":
+    case "opened": {
+      const { messages, hasOlder, jump } = action;
+      const page = { messages, hasOlder, hasNewer: jump?.hasNewer ?? false };
       return {
         ...state,
         room: action.room,
-        timeline: { ...receive(state.timeline, action.messages, state.me), hasOlder: action.hasOlder },
+        timeline: replaceWithPage(state.timeline, page, state.me),
+        highlight: jump ? { seq: jump.seq, key: jump.key } : null,
       };
+    }
+    case "jumped":
+      return {
+        ...state,
+        timeline: replaceWithPage(state.timeline, action.page, state.me),
+        highlight: { seq: action.seq, key: action.key },
+      };
+    case "newer_page":
+      return { ...state, timeline: appendPage(state.timeline, action.messages, action.hasNewer, state.me) };
+    case "latest": {
+      const page = { messages: action.messages, hasOlder: action.hasOlder, hasNewer: false };
+      return { ...state, timeline: replaceWithPage(state.timeline, page, state.me), highlight: null };
+    }
     case "details":
       return { ...state, room: action.room };
     case "older":
@@ -123,18 +164,20 @@ export function applyFrame(state: RoomState, frame: RoomFrame, now: number): Roo
       // The room's view of who is here and what they have seen, as of this (re)connect.
       return {
         ...state,
+        liveSeq: Math.max(state.liveSeq ?? 0, frame.lastSeq),
         online: new Set(frame.online),
         receipts: new Map(frame.receipts.map((receipt) => [receipt.userId, receipt])),
       };
     case "message": {
       const timeline = receive(state.timeline, [frame.message], state.me);
+      const liveSeq = Math.max(state.liveSeq ?? 0, frame.message.seq);
       const author = frame.message.userId;
-      if (author === state.me) return { ...state, timeline };
+      if (author === state.me) return { ...state, timeline, liveSeq };
       // Someone who sends has stopped typing, whether or not their "stopped" arrives.
       const typing = new Map(state.typing);
       typing.delete(author);
       const announcement = `${authorName(state, author)}: ${frame.message.body}`;
-      return { ...state, timeline, typing, announcement };
+      return { ...state, timeline, typing, announcement, liveSeq };
     }
     case "message_updated":
       return { ...state, timeline: receive(state.timeline, [frame.message], state.me) };
@@ -227,4 +270,13 @@ export function typingLine(state: RoomState, now: number): string {
 /** Whether a member counts as online here: a socket in this room, or anywhere (the member list). */
 export function isOnline(state: RoomState, member: Member): boolean {
   return state.online.has(member.userId) || member.online;
+}
+
+/**
+ * Where the room's socket resumes (since=), or null for live frames only. At the live end: after
+ * the newest message we hold. Away from it (a jump): after what the socket already told of, since
+ * the gap between the page and the live end is paged, not replayed.
+ */
+export function resumePoint(state: RoomState): number | null {
+  return state.timeline.hasNewer ? state.liveSeq : lastSeq(state.timeline);
 }
