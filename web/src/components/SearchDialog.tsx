@@ -93,6 +93,7 @@ export function SearchDialog(props: {
         </p>
         <div id="search-results" role="listbox" aria-label="Results" class="search-results">
           {groups.map((group) => (
+            // biome-ignore lint/a11y/useSemanticElements: a group of a combobox's options (ARIA APG), not a form's fieldset
             <div key={group.roomId} role="group" aria-labelledby={`search-room-${group.roomId}`}>
               <h3 id={`search-room-${group.roomId}`} class="search-room">
                 <bdi>{roomLabel(roomsById.get(group.roomId))}</bdi>
@@ -102,6 +103,10 @@ export function SearchDialog(props: {
                 const author =
                   hit.message.userId === props.me ? "You" : (authors.get(hit.message.userId) ?? "…");
                 return (
+                  // The focus stays in the input (aria-activedescendant names the active option, the
+                  // keys are the input's), so an option is clicked but never focused or keyed itself.
+                  // biome-ignore lint/a11y/useFocusableInteractive: see above
+                  // biome-ignore lint/a11y/useKeyWithClickEvents: see above
                   <div
                     key={`${hit.roomId}-${hit.message.seq}`}
                     id={optionId(index)}

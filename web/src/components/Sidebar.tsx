@@ -59,7 +59,7 @@ export function Sidebar(props: {
         onClick={() => props.onOpen("search")}
         aria-keyshortcuts="Control+K Meta+K"
       >
-        <span aria-hidden="true">⌕</span> Search messages <kbd aria-hidden="true">Ctrl K</kbd>
+        <span aria-hidden="true">⌕</span> Search messages <kbd>Ctrl K</kbd>
       </button>
       <div class="sidebar-actions">
         <button type="button" onClick={() => props.onOpen("direct")}>
