@@ -84,50 +84,54 @@ export function RoomView(props: {
         onTogglePanel={() => setPanelShown((shown) => !shown)}
       />
       <div class="room-body">
-        <section
-          class="timeline"
-          ref={anchor.scroller}
-          onScroll={() => {
-            const { nearTop, nearBottom } = anchor.scrolled();
-            if (nearTop)
-              older.loadOlder().catch((error) => showError("Could not load older messages", error));
-            if (nearBottom && timeline.hasNewer)
-              newer.loadNewer().catch((error) => showError("Could not load newer messages", error));
-          }}
-          aria-label="Messages"
-        >
-          {timeline.hasOlder ? (
-            <p class="muted center">{older.loading ? "Loading older messages…" : " "}</p>
-          ) : (
-            <p class="muted center">This is the beginning of {title}.</p>
-          )}
-          <MessageList
-            messages={timeline.messages}
-            pending={timeline.pending}
-            me={me}
-            members={membersById}
-            receipts={state.receipts}
-            highlightSeq={state.highlight?.seq ?? null}
-            direct={direct}
-            canModerate={room?.role === "owner" || room?.role === "admin"}
-            onEdit={setEditing}
-            onDelete={setDeleting}
-            onRetry={actions.retry}
-            onDiscard={actions.discard}
-          />
-          {timeline.hasNewer && <p class="muted center">{newer.loading ? "Loading newer messages…" : " "}</p>}
-        </section>
-        {timeline.hasNewer && (
-          <button
-            type="button"
-            class="jump-latest"
-            onClick={() =>
-              newer.jumpToLatest().catch((error) => showError("Could not load the newest messages", error))
-            }
+        <div class="timeline-wrap">
+          <section
+            class="timeline"
+            ref={anchor.scroller}
+            onScroll={() => {
+              const { nearTop, nearBottom } = anchor.scrolled();
+              if (nearTop)
+                older.loadOlder().catch((error) => showError("Could not load older messages", error));
+              if (nearBottom && timeline.hasNewer)
+                newer.loadNewer().catch((error) => showError("Could not load newer messages", error));
+            }}
+            aria-label="Messages"
           >
-            Jump to the newest messages ↓
-          </button>
-        )}
+            {timeline.hasOlder ? (
+              <p class="muted center">{older.loading ? "Loading older messages…" : " "}</p>
+            ) : (
+              <p class="muted center">This is the beginning of {title}.</p>
+            )}
+            <MessageList
+              messages={timeline.messages}
+              pending={timeline.pending}
+              me={me}
+              members={membersById}
+              receipts={state.receipts}
+              highlightSeq={state.highlight?.seq ?? null}
+              direct={direct}
+              canModerate={room?.role === "owner" || room?.role === "admin"}
+              onEdit={setEditing}
+              onDelete={setDeleting}
+              onRetry={actions.retry}
+              onDiscard={actions.discard}
+            />
+            {timeline.hasNewer && (
+              <p class="muted center">{newer.loading ? "Loading newer messages…" : " "}</p>
+            )}
+          </section>
+          {timeline.hasNewer && (
+            <button
+              type="button"
+              class="jump-latest"
+              onClick={() =>
+                newer.jumpToLatest().catch((error) => showError("Could not load the newest messages", error))
+              }
+            >
+              Jump to the newest messages ↓
+            </button>
+          )}
+        </div>
         {panelShown && peer && (
           <PeerPanel peer={peer} online={isOnline(state, peer)} onClose={() => setPanelShown(false)} />
         )}

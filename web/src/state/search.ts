@@ -49,6 +49,7 @@ export function searchedWhere(scope: SearchScope, coverage: Coverage | null): st
   if (scope.kind === "room") return `in ${scope.name}`;
   const rooms = (n: number) => `${n} ${n === 1 ? "room" : "rooms"}`;
   if (!coverage) return "in your rooms";
+  if (coverage.roomsTotal === 0) return "(you are not in any room yet)";
   if (!coverage.partial) return `in your ${rooms(coverage.roomsSearched)}`;
   return `in ${rooms(coverage.roomsSearched)} of your ${coverage.roomsTotal} (the most recently active)`;
 }
