@@ -21,12 +21,13 @@ import {
   runBroadcast,
   runHistory,
 } from "./lib/scenarios.ts";
+import { runSearch, workerWithoutIndex } from "./lib/search-scenario.ts";
 import { benchArgs, benchEnv, startBare, startHubbub, type Target } from "./lib/targets.ts";
 
 const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
-    only: { type: "string", default: "a,b,c,d" },
+    only: { type: "string", default: "a,b,c,d,e" },
     /** Bench another copy of worker/ (a path inside the project), e.g. to measure a proposal. */
     worker: { type: "string", default: "worker" },
   },
@@ -151,6 +152,17 @@ try {
       bare: bareResult,
       ratio: Math.round((pageTime(bareResult) / Math.max(0.1, pageTime(hubbubResult))) * 100) / 100,
     };
+  }
+  if (only.has("e") && !interrupted) {
+    const title = `search: 1 room with ${sizes.e.messages} messages; sends with and without the index`;
+    log(`[${elapsed()}] e: starting a second Hubbub whose rooms have no search index`);
+    const plain = await startHubbub(hubbubVars, workerWithoutIndex());
+    targets.push(plain);
+    log(
+      `[${elapsed()}] e: seeding ${sizes.e.messages} messages into a room of each, ${sizes.e.rounds} rounds`,
+    );
+    const search = await runSearch(hubbub, plain, sizes.e, log);
+    results.scenarios.e = { title, hubbub: search };
   }
   results.meta.durationSec = Math.round((Date.now() - started) / 1000);
   log(`\n${formatTable(results)}\n`);

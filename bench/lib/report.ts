@@ -1,12 +1,18 @@
 // The bench's results: a table for the terminal and an SVG chart, both written by hand.
 
 import type { HistoryMetrics, LoadMetrics } from "./scenarios.ts";
+import type { SearchMetrics } from "./search-scenario.ts";
 
 export type LoadScenario = { title: string; hubbub: LoadMetrics; bare: LoadMetrics; ratio: number };
 export type HistoryScenario = { title: string; hubbub: HistoryMetrics; bare: HistoryMetrics; ratio: number };
 export type Results = {
   meta: Record<string, unknown>;
-  scenarios: Partial<Record<"a" | "b" | "c", LoadScenario> & { d: HistoryScenario }>;
+  scenarios: Partial<
+    Record<"a" | "b" | "c", LoadScenario> & {
+      d: HistoryScenario;
+      e: { title: string; hubbub: SearchMetrics };
+    }
+  >;
 };
 
 const show = (value: number | null | undefined) =>
@@ -104,7 +110,33 @@ export function formatTable(results: Results): string {
     }
     text += `\n\n${table(history)}`;
   }
+  const e = results.scenarios.e;
+  if (e) text += `\n\n${searchTable(e.title, e.hubbub)}`;
   return text;
+}
+
+function searchTable(title: string, m: SearchMetrics): string {
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+  const rows = [
+    ["e: query", "q", "results", "API p50", "API max", "room p50", "room max"],
+    ...m.queries.map((q) => [
+      q.name,
+      q.q,
+      `${q.firstPageResults}${q.hasMore ? "+" : ""}`,
+      show(q.apiP50Ms),
+      show(q.apiMaxMs),
+      show(q.roomP50Ms),
+      show(q.roomMaxMs),
+    ]),
+  ];
+  const a = m.acrossRooms;
+  return [
+    `e: ${title}`,
+    `sends: ${m.withIndexMsgPerSec} msg/s with the index, ${m.withoutIndexMsgPerSec} without: ratio ${m.sendRatio.toFixed(2)}`,
+    `room SQLite: ${mb(m.roomBytesWithIndex)} MiB with the index, ${mb(m.roomBytesWithoutIndex)} MiB without: index = ${m.indexToMessages} × the rest`,
+    table(rows),
+    `across ${a.rooms} rooms: ${a.roomsSearched} searched (partial: ${a.partial}), first ${a.firstMs} ms, then p50 ${a.p50Ms} ms, max ${a.maxMs} ms`,
+  ].join("\n");
 }
 
 // ── SVG ─────────────────────────────────────────────────────────────────────────────────────────

@@ -7,6 +7,7 @@ import { TreeSampler, type Usage } from "./procstat.ts";
 import type { Target } from "./targets.ts";
 
 export type Sizes = {
+  e: { messages: number; seeders: number; window: number; rounds: number; reads: number; rooms: number };
   a: { clients: number; messages: number };
   b: { rooms: number; clients: number; messages: number };
   c: { sockets: number; rooms: number; idleMs: number; burst: number };
@@ -19,6 +20,7 @@ export const fullSizes: Sizes = {
   b: { rooms: 100, clients: 5, messages: 40 },
   c: { sockets: 2000, rooms: 100, idleMs: 30_000, burst: 3 },
   d: { messages: 100_000, seeders: 4, window: 32, reads: 30 },
+  e: { messages: 100_000, seeders: 4, window: 32, rounds: 10, reads: 30, rooms: 500 },
   users: 100,
 };
 
@@ -28,6 +30,7 @@ export const quickSizes: Sizes = {
   b: { rooms: 100, clients: 5, messages: 6 },
   c: { sockets: 300, rooms: 15, idleMs: 3_000, burst: 3 },
   d: { messages: 5_000, seeders: 4, window: 32, reads: 20 },
+  e: { messages: 5_000, seeders: 4, window: 32, rounds: 4, reads: 20, rooms: 60 },
   users: 50,
 };
 
@@ -164,8 +167,18 @@ export async function runBroadcast(
   };
 }
 
+/** What message n (0-based) of a seeding says, and the clientId prefix that tells this seeding's apart. */
+export type SeedText = { body: (n: number) => string; prefix: string };
+
+const historyText: SeedText = { body: (n) => `history message ${n + 1}`, prefix: "seed" };
+
 /** Sends `total` messages through `urls` sockets, each with up to `window` unconfirmed at a time. */
-async function seedThroughSockets(urls: string[], total: number, window: number): Promise<number> {
+export async function seedThroughSockets(
+  urls: string[],
+  total: number,
+  window: number,
+  text: SeedText = historyText,
+): Promise<number> {
   const sockets = await pool(urls, 8, (url) => openClient(url));
   const started = performance.now();
   let next = 0;
@@ -182,11 +195,11 @@ async function seedThroughSockets(urls: string[], total: number, window: number)
       if (next >= total) return;
       const n = next++;
       ws.send(
-        JSON.stringify({ type: "message", body: `history message ${n + 1}`, clientId: `seed.${index}.${n}` }),
+        JSON.stringify({ type: "message", body: text.body(n), clientId: `${text.prefix}.${index}.${n}` }),
       );
     };
     sockets.forEach((ws, index) => {
-      const mine = `"clientId":"seed.${index}.`;
+      const mine = `"clientId":"${text.prefix}.${index}.`;
       ws.on("message", (data) => {
         const text = String(data);
         if (text.startsWith('{"type":"error"')) {

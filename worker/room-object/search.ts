@@ -3,6 +3,7 @@ import type { SnippetSegment } from "../protocol/search";
 import { done, type Outcome, refuse } from "./api";
 import type { RoomParts } from "./parts";
 import type { SearchCursor, SearchTerms } from "./store";
+import { plainSnippet, snippetOf } from "./store/snippet";
 
 // Searching what was said in this room (API.md "Search"). The Worker has parsed the query and
 // checked the caller's membership; the room ranks its own index (store/search.ts) and presents
@@ -15,7 +16,8 @@ import type { SearchCursor, SearchTerms } from "./store";
 export type SearchQuery = SearchTerms & { limit: number; cursor: string | null };
 /** `score`: bm25, lower is better (0 for from: alone), for merging rooms' answers across rooms. */
 export type SearchResult = { message: Message; snippet: SnippetSegment[]; score: number };
-export type SearchPage = { results: SearchResult[]; nextCursor: string | null };
+/** `tookMs`: the room's own time for the search, sent as Server-Timing (the bench reads it). */
+export type SearchPage = { results: SearchResult[]; nextCursor: string | null; tookMs: number };
 
 const BAD_CURSOR = "cursor: is not one that this search handed out";
 
@@ -42,6 +44,7 @@ export class Search {
   constructor(private readonly parts: RoomParts) {}
 
   find(query: SearchQuery): Outcome<SearchPage> {
+    const started = performance.now();
     const { store } = this.parts;
     const cursor =
       query.cursor === null ? { top: store.messages.lastSeq(), skip: 0 } : decodeCursor(query.cursor);
@@ -53,8 +56,11 @@ export class Search {
     const messages = new Map(store.messages.bySeqs(hits.map((hit) => hit.seq)).map((m) => [m.seq, m]));
     const results = hits.flatMap((hit) => {
       const message = messages.get(hit.seq);
-      return message ? [{ message, snippet: hit.snippet, score: hit.score }] : [];
+      if (!message) return [];
+      const snippet = byWords ? snippetOf(message.body, query) : plainSnippet(message.body);
+      return [{ message, snippet, score: hit.score }];
     });
-    return done({ results, nextCursor: next ? encodeCursor(next) : null });
+    const tookMs = Math.round((performance.now() - started) * 100) / 100;
+    return done({ results, nextCursor: next ? encodeCursor(next) : null, tookMs });
   }
 }
