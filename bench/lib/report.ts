@@ -133,7 +133,7 @@ function searchTable(title: string, m: SearchMetrics): string {
   return [
     `e: ${title}`,
     `sends: ${m.withIndexMsgPerSec} msg/s with the index, ${m.withoutIndexMsgPerSec} without: ratio ${m.sendRatio.toFixed(2)}`,
-    `room SQLite: ${mb(m.roomBytesWithIndex)} MiB with the index, ${mb(m.roomBytesWithoutIndex)} MiB without: index = ${m.indexToMessages} × the rest`,
+    `room SQLite: the index ${mb(m.indexBytes)} MiB, the messages ${mb(m.messageBytes)} MiB: ${m.indexToMessages} × the messages`,
     table(rows),
     `across ${a.rooms} rooms: ${a.roomsSearched} searched (partial: ${a.partial}), first ${a.firstMs} ms, then p50 ${a.p50Ms} ms, max ${a.maxMs} ms`,
   ].join("\n");

@@ -2,8 +2,8 @@
 // sent through the WebSocket API to two Hubbubs in the same run: the real one, and a copy of
 // worker/ whose rooms never get the search index (migration 0005_search left out), so the cost the
 // index adds to a send is the ratio of the two seeding rates (group commit, same window, the rounds
-// interleaved so that the machine's load falls on both alike), and its size is the difference of
-// the two rooms' SQLite files. Then searches for a rare word, a common word, a phrase and a prefix,
+// interleaved so that the machine's load falls on both alike); its size is read with dbstat from
+// the room's database file. Then searches for a rare word, a common word, a phrase and a prefix,
 // timed through the API (the client's wall time) and inside the room (its Server-Timing), and a
 // search across rooms for a member of `rooms` rooms.
 
@@ -11,13 +11,16 @@ import {
   cpSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { projectRoot } from "../../scripts/local-server.ts";
 import { pool } from "../../scripts/pool.ts";
 import { api, type BenchUser, createRoom, registerUsers } from "./api.ts";
@@ -43,9 +46,10 @@ export type SearchMetrics = {
   withoutIndexMsgPerSec: number;
   /** with / without: the share of its send rate a room keeps with the index. */
   sendRatio: number;
-  roomBytesWithIndex: number;
-  roomBytesWithoutIndex: number;
-  /** (with - without) / without: the index's size relative to the messages it indexes. */
+  /** SQLite pages of the FTS5 index, and of the messages table with its own indexes. */
+  indexBytes: number;
+  messageBytes: number;
+  /** indexBytes / messageBytes. */
   indexToMessages: number;
   queries: QueryTiming[];
   acrossRooms: {
@@ -75,13 +79,34 @@ export function workerWithoutIndex(): string {
   return join(NO_INDEX_DIR, "worker");
 }
 
-/** Bytes of the rooms' SQLite files (database, WAL) in a server's local state. */
-function roomBytes(target: Target): number {
+/**
+ * The search index's size and the messages' (their table and its indexes), in bytes of SQLite
+ * pages, read with dbstat from a copy of the room's database file (and its WAL) in local state.
+ */
+function storageOf(target: Target): { indexBytes: number; messageBytes: number } {
   const dir = join(target.persistTo, "v3", "do", "hubbub-Room");
-  if (!existsSync(dir)) throw new Error(`no room storage in ${dir}`);
-  return readdirSync(dir)
-    .filter((name) => name.endsWith(".sqlite") || name.endsWith(".sqlite-wal"))
-    .reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+  const files = readdirSync(dir).filter((name) => name.endsWith(".sqlite"));
+  const room = files.sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0];
+  if (!room) throw new Error(`no room database in ${dir}`);
+  const copy = mkdtempSync(join(tmpdir(), "bench-room-"));
+  try {
+    for (const suffix of ["", "-wal"])
+      if (existsSync(join(dir, room + suffix)))
+        cpSync(join(dir, room + suffix), join(copy, `room.sqlite${suffix}`));
+    const db = new DatabaseSync(join(copy, "room.sqlite"));
+    const bytes = (where: string) =>
+      Number(
+        (db.prepare(`SELECT coalesce(sum(pgsize), 0) AS n FROM dbstat WHERE ${where}`).get() ?? {}).n ?? 0,
+      );
+    const indexBytes = bytes("name LIKE 'messages_fts%'");
+    const messageBytes = bytes(
+      "(name = 'messages' OR name LIKE 'messages_%') AND name NOT LIKE 'messages_fts%'",
+    );
+    db.close();
+    return { indexBytes, messageBytes };
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
 }
 
 type Seeding = { target: Target; urls: string[]; ms: number };
@@ -118,7 +143,7 @@ export async function runSearch(
     log(`        round ${round + 1}: ${sent + count} messages in each room`);
   }
   const rate = (seeding: Seeding) => Math.round(sizes.messages / (seeding.ms / 1000));
-  const [withBytes, withoutBytes] = [roomBytes(indexed), roomBytes(plain)];
+  const { indexBytes, messageBytes } = storageOf(indexed);
   const queries = await timeQueries(indexed.url, withIndex.roomId, withIndex.reader, sizes.reads);
   const acrossRooms = await timeAcrossRooms(indexed.url, withIndex.reader, sizes.rooms, sizes.reads);
   return {
@@ -126,9 +151,9 @@ export async function runSearch(
     withIndexMsgPerSec: rate(withIndex.seeding),
     withoutIndexMsgPerSec: rate(without.seeding),
     sendRatio: Math.round((rate(withIndex.seeding) / rate(without.seeding)) * 100) / 100,
-    roomBytesWithIndex: withBytes,
-    roomBytesWithoutIndex: withoutBytes,
-    indexToMessages: Math.round(((withBytes - withoutBytes) / withoutBytes) * 100) / 100,
+    indexBytes,
+    messageBytes,
+    indexToMessages: Math.round((indexBytes / messageBytes) * 100) / 100,
     queries,
     acrossRooms,
   } satisfies SearchMetrics;

@@ -11,6 +11,7 @@ import {
 import { appendPage, emptyTimeline, receive, replaceWithPage } from "../../web/src/state/timeline.ts";
 import type { Message } from "../../worker/protocol/messages.ts";
 import { parseSearch } from "../../worker/protocol/search.ts";
+import { snippetOf } from "../../worker/room-object/store/snippet.ts";
 import type { RoomDetail } from "../../worker/rooms/schemas.ts";
 
 // Search in the client: results grouped by room and moved through by keyboard, what the empty
@@ -167,5 +168,34 @@ describe("the timeline after a jump", () => {
     state = roomReducer(state, { type: "latest", messages: range(451, 500), hasOlder: true });
     expect(state.highlight).toBeNull();
     expect(resumePoint(state)).toBe(500);
+  });
+});
+
+describe("snippets (made by the room from a result's body)", () => {
+  const terms = (words: string[], phrases: string[] = []) => ({ words, phrases, authorIds: null });
+  const marks = (segments: { text: string; match: boolean }[]) =>
+    segments.filter((segment) => segment.match).map((segment) => segment.text);
+
+  it("marks each word, the last one as a prefix, with case and diacritics folded, and keeps the text", () => {
+    const segments = snippetOf("Le Café du coin: cafés, CAFE, deployment!", terms(["cafe", "deplo"]));
+    expect(marks(segments)).toEqual(["Café", "CAFE", "deployment"]);
+    expect(segments.map((segment) => segment.text).join("")).toBe(
+      "Le Café du coin: cafés, CAFE, deployment!",
+    );
+  });
+
+  it("marks a phrase only where its words come in order", () => {
+    const segments = snippetOf("notes on the release: release notes are out", terms([], ["release notes"]));
+    expect(marks(segments)).toEqual(["release", "notes"]);
+    expect(segments.find((segment) => segment.match)?.text).toBe("release");
+  });
+
+  it("cuts a long body around its first match, saying so with …", () => {
+    const body = `${"word ".repeat(100)}needle ${"more ".repeat(100)}`.trim();
+    const segments = snippetOf(body, terms(["needle"]));
+    expect(segments[0]?.text.startsWith("…word")).toBe(true);
+    expect(segments.at(-1)?.text.endsWith("more…")).toBe(true);
+    expect(marks(segments)).toEqual(["needle"]);
+    expect(segments.map((segment) => segment.text).join("").length).toBeLessThan(200);
   });
 });
