@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { answer } from "./api/answers";
 import { api } from "./api/client";
 import { currentSession, onSessionChange, type Session, signOut } from "./api/session";
@@ -8,12 +8,12 @@ import { CreateRoomDialog, DirectDialog, DiscoverDialog, ProfileDialog } from ".
 import { RoomView } from "./components/RoomView";
 import { SearchDialog } from "./components/SearchDialog";
 import { type DialogName, Sidebar } from "./components/Sidebar";
-import { showError, Toasts } from "./components/Toasts";
+import { showError, showNotice, Toasts } from "./components/Toasts";
 import { ONE_PANE, useMediaQuery } from "./layout";
 import { type ConnectionState, openLiveSocket } from "./realtime/live-socket";
 import type { JumpTarget } from "./room/use-room";
 import { navigate, useRoomRoute } from "./router";
-import { applyRoomFrame, markRoomRead, sortByActivity } from "./state/room-list";
+import { applyRoomFrame, channelNotice, markRoomRead, sortByActivity } from "./state/room-list";
 import { jumpSeq, type SearchHit } from "./state/search";
 
 export function App() {
@@ -30,7 +30,11 @@ function Chat({ session }: { session: Session }) {
   const [dialog, setDialog] = useState<DialogName | null>(null);
   /** The search result opened last: its room shows it in context, highlighted. */
   const [jump, setJump] = useState<{ roomId: string; target: JumpTarget } | null>(null);
+  // Reports that arrived live, by room: the open room's settings reload their list when it grows.
+  const [reports, setReports] = useState<Record<string, number>>({});
   const userId = session.user.id;
+  const roomsNow = useRef<RoomSummary[]>([]);
+  roomsNow.current = rooms ?? [];
   // On a phone with no room open, the room list is the whole page: then it is the main landmark,
   // with the page's heading, instead of a navigation beside a hidden welcome.
   const listIsThePage = useMediaQuery(ONE_PANE) && !roomId;
@@ -42,7 +46,13 @@ function Chat({ session }: { session: Session }) {
         .catch((error) => showError("Could not load your rooms", error));
     const channel = openLiveSocket<ChannelFrame>({
       path: () => "/ws",
-      onFrame: (frame) => setRooms((current) => (current ? applyRoomFrame(current, frame) : current)),
+      onFrame: (frame) => {
+        setRooms((current) => (current ? applyRoomFrame(current, frame) : current));
+        const notice = channelNotice(roomsNow.current, frame);
+        if (notice) showNotice(notice);
+        if (frame.type === "report")
+          setReports((counts) => ({ ...counts, [frame.roomId]: (counts[frame.roomId] ?? 0) + 1 }));
+      },
       onState: (state) => {
         setConnection(state);
         // Whatever changed while we were away is in a fresh list.
@@ -109,10 +119,13 @@ function Chat({ session }: { session: Session }) {
                 session={session}
                 jumpTo={jump?.roomId === roomId ? jump.target : null}
                 onRead={onRead}
+                reportCount={reports[roomId] ?? 0}
               />
             ) : (
               <section class="room empty-state">
-                <h1>Welcome, {session.user.displayName}</h1>
+                <h1>
+                  Welcome, <bdi>{session.user.displayName}</bdi>
+                </h1>
                 <p class="muted">Pick a room on the left, or start something new.</p>
                 <div class="actions">
                   <button type="button" class="primary" onClick={() => setDialog("direct")}>

@@ -18,6 +18,7 @@ export type Arrival = {
   sessionId: string;
   expiresAt: number;
   since: number | null;
+  batch: boolean;
 };
 
 function refusal(status: 404 | 429, message: string): Response {
@@ -45,7 +46,8 @@ export class Connecting {
 
     const { 0: client, 1: server } = new WebSocketPair();
     const { userId, sessionId, expiresAt, roomId } = arrival;
-    sockets.accept(server, { userId, sessionId, expiresAt, typingUntil: 0, typingShown: false });
+    const batch = arrival.batch ? { batch: true } : {};
+    sockets.accept(server, { userId, sessionId, expiresAt, typingUntil: 0, typingShown: false, ...batch });
     sockets.send(server, {
       type: "welcome",
       roomId,

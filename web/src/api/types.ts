@@ -1,8 +1,17 @@
 // The client's view of the API, derived from the Worker's own schemas and protocol module:
 // nothing here is a hand-copied shape, so a change on the server shows up here as a type error.
 
+import type { z } from "zod";
+import type {
+  AuditPageSchema,
+  BanListSchema,
+  MuteListSchema,
+  ReportListSchema,
+} from "../../../worker/rooms/moderation-schemas";
+
 export type { AuthResult } from "../../../worker/auth/schemas";
 export type {
+  Batched,
   ChannelFrame,
   ClientFrame,
   MemberChange,
@@ -25,3 +34,9 @@ export {
 } from "../../../worker/protocol/search";
 export type { DiscoveredRoom, Member, MessagePage, RoomDetail } from "../../../worker/rooms/schemas";
 export type { OwnProfile, PublicProfile } from "../../../worker/users/schemas";
+
+export type AuditPage = z.infer<typeof AuditPageSchema>;
+export type AuditEntry = AuditPage["entries"][number];
+export type Ban = z.infer<typeof BanListSchema>["bans"][number];
+export type Mute = z.infer<typeof MuteListSchema>["mutes"][number];
+export type Report = z.infer<typeof ReportListSchema>["reports"][number];
