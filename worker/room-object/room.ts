@@ -136,10 +136,10 @@ export class Room extends DurableObject<Env> {
     return caller.ok ? { ok: true, value: this.room.history.around(caller.value, seq, limit) } : caller;
   }
 
-  /** What was said here that matches, best first (the Worker parsed the query, checked membership). */
-  async search(caller: Caller, query: SearchQuery): Promise<Outcome<SearchPage>> {
-    this.enter(caller.roomId);
-    return this.room.search.find(query);
+  /** What was said here that matches, best first (the Worker parsed the query; members only). */
+  async search(visitor: Visitor, query: SearchQuery): Promise<Outcome<SearchPage>> {
+    const caller = await this.admit(visitor);
+    return caller.ok ? this.room.search.find(query) : caller;
   }
 
   /** Someone joined, was added, changed role or profile, left or was removed: members' lists follow. */

@@ -49,6 +49,8 @@ export class Search {
     const cursor =
       query.cursor === null ? { top: store.messages.lastSeq(), skip: 0 } : decodeCursor(query.cursor);
     if (!cursor) return refuse("invalid_request", BAD_CURSOR);
+    // from: names that are nobody's: nothing can match (and FTS5 has no empty OR to ask).
+    if (query.authorIds?.length === 0) return done({ results: [], nextCursor: null, tookMs: 0 });
     const byWords = query.words.length + query.phrases.length > 0;
     const { hits, next } = byWords
       ? store.search.ranked(query, query.limit, cursor)

@@ -3,7 +3,6 @@ import type { Database } from "../db/client";
 import { memberships, rooms, users } from "../db/schema";
 import { invalidRequest } from "../http/errors";
 import type { Message } from "../protocol/messages";
-import type { Role } from "../protocol/rooms";
 import { type ParsedSearch, parseSearch, type SnippetSegment } from "../protocol/search";
 import type { SearchQuery, SearchResult } from "../room-object/search";
 import { usernameKey } from "../users/user";
@@ -48,10 +47,10 @@ async function authorIds(db: Database, search: ParsedSearch): Promise<string[] |
   return found.map((user) => user.id);
 }
 
-/** The caller's rooms, most recently active first, with their role in each. */
-async function roomsOf(db: Database, userId: string): Promise<{ roomId: string; role: Role }[]> {
+/** The caller's rooms, most recently active first (each room still admits the caller itself). */
+async function roomsOf(db: Database, userId: string): Promise<{ roomId: string }[]> {
   return db
-    .select({ roomId: memberships.roomId, role: memberships.role })
+    .select({ roomId: memberships.roomId })
     .from(memberships)
     .innerJoin(rooms, eq(rooms.id, memberships.roomId))
     .where(eq(memberships.userId, userId))
@@ -93,7 +92,7 @@ type RoomAnswer = { results: SearchResult[]; more: boolean };
 async function askRooms(
   env: Env,
   userId: string,
-  candidates: { roomId: string; role: Role }[],
+  candidates: { roomId: string }[],
   query: SearchQuery,
   deadline: number,
 ): Promise<RoomAnswer[]> {
@@ -104,9 +103,9 @@ async function askRooms(
     while (!closed && next < candidates.length) {
       const candidate = candidates[next++];
       if (!candidate) return;
-      const { roomId, role } = candidate;
+      const { roomId } = candidate;
       const outcome = await roomObject(env, roomId)
-        .search({ roomId, userId, role }, { ...query, cursor: null })
+        .search({ roomId, userId }, { ...query, cursor: null })
         .catch((error: unknown) => {
           // A room that fails is a room not searched (partial), not a failed search.
           console.error("search: a room did not answer", roomId, error);
