@@ -144,7 +144,7 @@ describe("search in the web client", () => {
     await composer(bob).fill("and a watering can");
     await composer(bob).press("Enter");
     await bubble(alice, "and a watering can").waitFor();
-  });
+  }, 180_000); // six people and 70 messages through a real server: generous when the machine is shared
 
   it("says what was searched when nothing matches, and why a query is not one", async () => {
     const kim = await signUp("kim");
