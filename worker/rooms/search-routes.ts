@@ -27,8 +27,8 @@ operator other than from: (\`in:general\`), OR/NOT/NEAR, nothing to search for (
 200 characters.
 
 Ranking: bm25, best first, ties newest first. A query that matches more than 1,000 messages of a
-room ranks them a thousand at a time, newest thousand first, so that even a word in every message
-is answered in milliseconds; later pages go on into older ones.`;
+room ranks them a thousand at a time, newest thousand first, so that ranking does not grow with the
+room; later pages go on into older ones.`;
 
 const searchRoom = createRoute({
   method: "get",
