@@ -22,7 +22,10 @@ const words = [
 // Zipf (s = 1): word r is drawn with weight 1/(r + 1); the cumulative weights, for a binary search.
 const cumulative: number[] = [];
 let total = 0;
-for (let rank = 0; rank < words.length; rank++) cumulative.push((total += 1 / (rank + 1)));
+for (let rank = 0; rank < words.length; rank++) {
+  total += 1 / (rank + 1);
+  cumulative.push(total);
+}
 
 /** mulberry32: small, fast, and the same sequence for the same seed. */
 function generator(seed: number): () => number {

@@ -96,7 +96,7 @@ function storageOf(target: Target): { indexBytes: number; messageBytes: number }
     const db = new DatabaseSync(join(copy, "room.sqlite"));
     const bytes = (where: string) =>
       Number(
-        (db.prepare(`SELECT coalesce(sum(pgsize), 0) AS n FROM dbstat WHERE ${where}`).get() ?? {}).n ?? 0,
+        db.prepare(`SELECT coalesce(sum(pgsize), 0) AS n FROM dbstat WHERE ${where}`).get()?.n ?? 0,
       );
     const indexBytes = bytes("name LIKE 'messages_fts%'");
     const messageBytes = bytes(
