@@ -3,17 +3,24 @@
 import type { HistoryMetrics, LoadMetrics } from "./scenarios.ts";
 import type { SearchMetrics } from "./search-scenario.ts";
 
-export type LoadScenario = { title: string; hubbub: LoadMetrics; bare: LoadMetrics; ratio: number };
+export type LoadScenario = {
+  title: string;
+  hubbub: LoadMetrics;
+  /** a, b, c, l: Hubbub again with ?batch=1. */
+  hubbubBatched?: LoadMetrics;
+  bare: LoadMetrics;
+  ratio: number;
+};
 export type HistoryScenario = { title: string; hubbub: HistoryMetrics; bare: HistoryMetrics; ratio: number };
 export type Results = {
   meta: Record<string, unknown>;
   scenarios: Partial<
-    Record<"a" | "b" | "c", LoadScenario> & {
-      d: HistoryScenario;
-      e: { title: string; hubbub: SearchMetrics };
-    }
+    Record<LoadKey, LoadScenario> & { d: HistoryScenario; s: { title: string; hubbub: SearchMetrics } }
   >;
 };
+
+export type LoadKey = "a" | "b" | "c" | "l" | "e";
+const loadKeys: LoadKey[] = ["a", "b", "c", "l", "e"];
 
 const show = (value: number | null | undefined) =>
   value === null || value === undefined ? "-" : String(value);
@@ -44,17 +51,21 @@ export function formatTable(results: Results): string {
       "peak CPU%",
       "D1/msg",
       "D1 hot/msg",
+      "rcpt/msg",
+      "KiB/sock",
+      "CPU ms/msg",
       "ratio",
     ],
   ];
-  for (const key of ["a", "b", "c"] as const) {
+  for (const key of loadKeys) {
     const scenario = results.scenarios[key];
     if (!scenario) continue;
-    for (const name of ["hubbub", "bare"] as const) {
+    for (const name of ["hubbub", "hubbubBatched", "bare"] as const) {
       const m = scenario[name];
+      if (!m) continue;
       load.push([
         name === "hubbub" ? `${key}: ${scenario.title}` : "",
-        name,
+        name === "hubbubBatched" ? "hubbub batch=1" : name,
         show(m.deliveriesPerSec),
         show(m.messagesPerSec),
         show(m.p50Ms),
@@ -68,6 +79,9 @@ export function formatTable(results: Results): string {
         show(m.peakCpuPct),
         show(m.d1QueriesPerMessage),
         show(m.d1HotPathQueriesPerMessage),
+        show(m.receiptFramesPerMessage),
+        show(m.memoryPerSocketKb),
+        show(m.cpuMsPerMessage),
         name === "hubbub" ? scenario.ratio.toFixed(2) : "",
       ]);
     }
@@ -85,6 +99,7 @@ export function formatTable(results: Results): string {
         "newest max",
         "middle p50",
         "middle max",
+        "room call p50",
         "peak MB",
         "peak CPU%",
         "D1/read",
@@ -102,6 +117,7 @@ export function formatTable(results: Results): string {
         show(m.newestPageMaxMs),
         show(m.middlePageP50Ms),
         show(m.middlePageMaxMs),
+        show(m.roomCallP50Ms),
         show(m.peakMemoryMb),
         show(m.peakCpuPct),
         show(m.d1QueriesPerRead),
@@ -110,15 +126,15 @@ export function formatTable(results: Results): string {
     }
     text += `\n\n${table(history)}`;
   }
-  const e = results.scenarios.e;
-  if (e) text += `\n\n${searchTable(e.title, e.hubbub)}`;
+  const search = results.scenarios.s;
+  if (search) text += `\n\n${searchTable(search.title, search.hubbub)}`;
   return text;
 }
 
 function searchTable(title: string, m: SearchMetrics): string {
   const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
   const rows = [
-    ["e: query", "q", "results", "API p50", "API max", "room p50", "room max"],
+    ["s: query", "q", "results", "API p50", "API max", "room p50", "room max"],
     ...m.queries.map((q) => [
       q.name,
       q.q,
@@ -131,7 +147,7 @@ function searchTable(title: string, m: SearchMetrics): string {
   ];
   const a = m.acrossRooms;
   return [
-    `e: ${title}`,
+    `s: ${title}`,
     `sends: ${m.withIndexMsgPerSec} msg/s with the index, ${m.withoutIndexMsgPerSec} without: ratio ${m.sendRatio.toFixed(2)}`,
     `room SQLite: the index ${mb(m.indexBytes)} MiB, the messages ${mb(m.messageBytes)} MiB: ${m.indexToMessages} × the messages`,
     table(rows),

@@ -1,4 +1,4 @@
-// e: search. A room of 100,000 (--quick: 5,000) messages of chat-like text (bench/lib/chat-text.ts)
+// s: search. A room of 100,000 (--quick: 5,000) messages of chat-like text (bench/lib/chat-text.ts)
 // sent through the WebSocket API to two Hubbubs in the same run: the real one, and a copy of
 // worker/ whose rooms never get the search index (migration 0005_search left out), so the cost the
 // index adds to a send is the ratio of the two seeding rates (group commit, same window, the rounds
@@ -95,9 +95,7 @@ function storageOf(target: Target): { indexBytes: number; messageBytes: number }
         cpSync(join(dir, room + suffix), join(copy, `room.sqlite${suffix}`));
     const db = new DatabaseSync(join(copy, "room.sqlite"));
     const bytes = (where: string) =>
-      Number(
-        db.prepare(`SELECT coalesce(sum(pgsize), 0) AS n FROM dbstat WHERE ${where}`).get()?.n ?? 0,
-      );
+      Number(db.prepare(`SELECT coalesce(sum(pgsize), 0) AS n FROM dbstat WHERE ${where}`).get()?.n ?? 0);
     const indexBytes = bytes("name LIKE 'messages_fts%'");
     const messageBytes = bytes(
       "(name = 'messages' OR name LIKE 'messages_%') AND name NOT LIKE 'messages_fts%'",
@@ -127,7 +125,7 @@ const round1 = (ms: number) => Math.round(ms * 10) / 10;
 export async function runSearch(
   indexed: Target,
   plain: Target,
-  sizes: Sizes["e"],
+  sizes: Sizes["s"],
   log: (text: string) => void,
 ) {
   const withIndex = await seedingFor(indexed, "searcher");

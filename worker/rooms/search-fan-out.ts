@@ -23,7 +23,7 @@ import { roomObject } from "./access";
 export const SEARCH_ROOMS = 100;
 export const SEARCH_CONCURRENCY = 20;
 // 600 ms, not closer to the second: after the deadline the Worker still merges, serializes and sends
-// the answer, and the bench (scenario e, 500 rooms) measured up to ~220 ms of that on a loaded machine.
+// the answer, and the bench (scenario s, 500 rooms) measured up to ~220 ms of that on a loaded machine.
 export const SEARCH_DEADLINE_MS = 600;
 
 export type RoomSearchResult = { roomId: string; message: Message; snippet: SnippetSegment[] };

@@ -4,7 +4,7 @@
 // the messages whatever writes them (a send, an edit, a tombstone, a moderator's delete, a future
 // migration or account deletion), and each write lands in the very statement's transaction, so a
 // message and its index entry commit together or not at all. The cost per send is the same FTS5
-// insert either way (measured by `npm run bench`, scenario e); the price of triggers is that the
+// insert either way (measured by `npm run bench`, scenario s); the price of triggers is that the
 // work is out of sight of store/messages.ts, which is why its write methods say so.
 //
 // Ranking is bm25 (best first), recency the tie-breaker. bm25 costs a few microseconds per matching
