@@ -72,7 +72,8 @@ describe("search in the web client", () => {
     await alice.getByRole("button", { name: "Join # garden" }).click();
     await live(alice);
 
-    // Bob says something worth finding; then the room moves on by 70 messages.
+    // Bob says something worth finding; then the room moves on by 120 messages, so that the page
+    // around it (50) and the newest page (50) leave a gap between them.
     await composer(bob).fill("The Café order: periwinkle seeds and two rakes");
     await composer(bob).press("Enter");
     await bubble(alice, "periwinkle").waitFor();
@@ -81,7 +82,7 @@ describe("search in the web client", () => {
       expect((await call(server, "POST", `/api/rooms/${roomId}/join`, { token })).status).toBe(200);
     });
     await pool(
-      Array.from({ length: 70 }, (_, n) => n + 1),
+      Array.from({ length: 120 }, (_, n) => n + 1),
       4,
       async (n) => {
         const token = chatty[n % chatty.length] as string;
@@ -90,7 +91,7 @@ describe("search in the web client", () => {
         expect(reply.status).toBe(201);
       },
     );
-    await bubble(alice, "filler message number 70").waitFor();
+    await bubble(alice, "filler message number 120").waitFor();
     await alice.getByRole("link", { name: /garden/ }).waitFor();
     await alice.goto(server.url); // leave the room: the result must open it
     await alice.getByText("Welcome, alice").waitFor();
@@ -110,22 +111,25 @@ describe("search in the web client", () => {
     await result.locator(".author", { hasText: "bob" }).waitFor();
     await alice.screenshot({ path: screenshotPath("desktop-search-results.png") });
 
-    // Enter opens it: the room around that message, scrolled to it, highlighted.
+    // Enter opens it through the room's own jump: the page around that message, scrolled to it,
+    // focused (and highlighted for a moment), with the newest messages past a gap.
     await alice.keyboard.press("Enter");
     await live(alice);
-    const found = alice.locator(".message.highlighted", { hasText: "periwinkle" });
+    const found = alice.locator(".message", { hasText: "periwinkle" });
     await found.waitFor();
-    await expect.poll(() => inView(alice, ".message.highlighted")).toBe(true);
-    await alice.getByRole("button", { name: /Jump to the newest messages/ }).waitFor();
-    expect(await bubble(alice, "filler message number 70").count()).toBe(0); // not loaded: paged on demand
+    const seq = await found.getAttribute("data-seq");
+    await expect.poll(() => alice.evaluate(() => document.activeElement?.getAttribute("data-seq"))).toBe(seq);
+    await expect.poll(() => inView(alice, `.message[data-seq="${seq}"]`)).toBe(true);
     await alice.screenshot({ path: screenshotPath("desktop-search-jumped.png") });
+    await alice.getByRole("button", { name: /Jump to the newest messages/ }).waitFor();
+    expect(await bubble(alice, "filler message number 120").count()).toBe(0); // past the gap: paged on demand
 
     // Paging down from there meets the live end; Bob's next message then arrives as usual.
     const newestShown = () =>
       alice
         .locator(".message[data-seq]")
         .evaluateAll((items) => Math.max(...items.map((item) => Number(item.getAttribute("data-seq")))));
-    for (let pages = 0; pages < 10 && (await newestShown()) < 71; pages++) {
+    for (let pages = 0; pages < 10 && (await newestShown()) < 121; pages++) {
       const before = await newestShown();
       await alice.locator(".timeline").evaluate((timeline) => {
         timeline.scrollTop = timeline.scrollHeight;
@@ -134,17 +138,17 @@ describe("search in the web client", () => {
         .poll(newestShown, { timeout: 15_000, message: "a newer page below" })
         .toBeGreaterThan(before);
     }
-    await bubble(alice, "filler message number 70").waitFor();
+    await bubble(alice, "filler message number 120").waitFor();
     await alice.getByRole("button", { name: /Jump to the newest messages/ }).waitFor({ state: "detached" });
     const seqs = await alice
       .locator(".message[data-seq]")
       .evaluateAll((items) => items.map((item) => Number(item.getAttribute("data-seq"))));
     expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b)); // each once, in order
-    expect(seqs.at(-1)).toBe(71);
+    expect(seqs.at(-1)).toBe(121);
     await composer(bob).fill("and a watering can");
     await composer(bob).press("Enter");
     await bubble(alice, "and a watering can").waitFor();
-  }, 180_000); // six people and 70 messages through a real server: generous when the machine is shared
+  }, 180_000); // six people and 120 messages through a real server: generous when the machine is shared
 
   it("says what was searched when nothing matches, and why a query is not one", async () => {
     const kim = await signUp("kim");

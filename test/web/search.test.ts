@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { initialRoomState, resumePoint, roomReducer } from "../../web/src/state/room.ts";
 import {
   emptyState,
   groupByRoom,
@@ -8,17 +7,13 @@ import {
   type SearchHit,
   shownOrder,
 } from "../../web/src/state/search.ts";
-import { appendPage, emptyTimeline, receive, replaceWithPage } from "../../web/src/state/timeline.ts";
 import type { Message } from "../../worker/protocol/messages.ts";
 import { parseSearch } from "../../worker/protocol/search.ts";
 import { snippetOf } from "../../worker/room-object/store/snippet.ts";
-import type { RoomDetail } from "../../worker/rooms/schemas.ts";
 
 // Search in the client: results grouped by room and moved through by keyboard, what the empty
-// state says, and the timeline after a jump to a result: paging down from it until it meets the
-// live end, with live messages kept apart meanwhile and nothing lost or shown twice.
-
-const ME = "me";
+// state says, where a result opens. Opening it is the room's own jump (a page around it, a gap
+// paged down to the live end): test/web/threads.test.ts covers that timeline.
 
 function message(seq: number, overrides: Partial<Message> = {}): Message {
   return {
@@ -39,13 +34,12 @@ function message(seq: number, overrides: Partial<Message> = {}): Message {
     pinnedAt: null,
     pinnedBy: null,
     thread: null,
+    attachments: [],
+    linkPreview: null,
     ...overrides,
   };
 }
 
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => message(from + i));
-const seqs = (messages: Message[]) => messages.map((m) => m.seq);
 const hit = (roomId: string, seq: number): SearchHit => ({
   roomId,
   message: message(seq, { roomId }),
@@ -104,70 +98,6 @@ describe("search results", () => {
     expect(parseSearch('"open').ok).toBe(false);
     expect(parseSearch("has:link").ok).toBe(false);
     expect(parseSearch("see https://example.com").ok).toBe(true);
-  });
-});
-
-describe("the timeline after a jump", () => {
-  it("shows the page around the message, keeps live messages apart, and meets them at the live end", () => {
-    const attached = receive(emptyTimeline, range(951, 1000), ME);
-    let timeline = replaceWithPage(
-      { ...attached, hasOlder: true },
-      { messages: range(76, 125), hasOlder: true, hasNewer: true },
-      ME,
-    );
-    expect(seqs(timeline.messages)).toEqual(seqs(range(76, 125)));
-    expect(seqs(timeline.later)).toEqual(seqs(range(951, 1000)));
-    timeline = receive(timeline, [message(1001)], ME); // live, while away from the end
-    expect(timeline.messages.at(-1)?.seq).toBe(125);
-    timeline = receive(
-      timeline,
-      [message(100, { body: "edited", editedAt: "2026-11-22T00:00:00.000Z" })],
-      ME,
-    );
-    expect(timeline.messages.find((m) => m.seq === 100)?.body).toBe("edited");
-    timeline = appendPage(timeline, range(126, 175), true, ME);
-    expect(timeline.messages.at(-1)?.seq).toBe(175);
-    expect(timeline.hasNewer).toBe(true);
-    timeline = appendPage(timeline, range(176, 1000), false, ME);
-    expect(timeline.hasNewer).toBe(false);
-    expect(timeline.later).toEqual([]);
-    expect(seqs(timeline.messages)).toEqual(seqs(range(76, 1001)));
-  });
-
-  it("leaves out a copy of a message older than the oldest shown: paging back brings it", () => {
-    const timeline = { ...receive(emptyTimeline, range(51, 100), ME), hasOlder: true };
-    const updated = receive(timeline, [message(3, { body: "edited long ago" })], ME);
-    expect(updated.messages[0]?.seq).toBe(51);
-  });
-
-  it("resumes the socket from what it told of while away from the live end, never from the page", () => {
-    const room: RoomDetail = {
-      id: "r",
-      kind: "public",
-      name: "general",
-      topic: "",
-      createdAt: "2026-11-21T12:00:00.000Z",
-      role: "member",
-      members: [],
-    };
-    let state = roomReducer(initialRoomState(ME), {
-      type: "opened",
-      room,
-      messages: range(10, 20),
-      hasOlder: true,
-      jump: { hasNewer: true, seq: 15, key: 1 },
-    });
-    expect(state.highlight).toEqual({ seq: 15, key: 1 });
-    expect(resumePoint(state)).toBeNull(); // live frames only: the gap is paged, not replayed
-    state = roomReducer(state, {
-      type: "frame",
-      now: 0,
-      frame: { type: "welcome", roomId: "r", userId: ME, lastSeq: 500, online: [], receipts: [] },
-    });
-    expect(resumePoint(state)).toBe(500);
-    state = roomReducer(state, { type: "latest", messages: range(451, 500), hasOlder: true });
-    expect(state.highlight).toBeNull();
-    expect(resumePoint(state)).toBe(500);
   });
 });
 

@@ -38,6 +38,8 @@ function message(seq: number, overrides: Partial<Message> = {}): Message {
     pinnedAt: null,
     pinnedBy: null,
     thread: null,
+    attachments: [],
+    linkPreview: null,
     ...overrides,
   };
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import { answer } from "./api/answers";
-import { api } from "./api/client";
+import { answer, done } from "./api/answers";
+import { api, roomParam } from "./api/client";
 import { currentSession, onSessionChange, type Session, signOut } from "./api/session";
 import type { ChannelFrame, RoomSummary } from "./api/types";
 import { AuthScreen } from "./components/AuthScreen";
@@ -10,11 +10,20 @@ import { SearchDialog } from "./components/SearchDialog";
 import { type DialogName, Sidebar } from "./components/Sidebar";
 import { showError, showNotice, Toasts } from "./components/Toasts";
 import { ONE_PANE, useMediaQuery } from "./layout";
+import { titleUnread } from "./notify/notices";
+import { askPermission, notificationPermission, onNotificationOpensRoom } from "./notify/system";
+import { useNotices } from "./notify/use-notices";
 import { type ConnectionState, openLiveSocket } from "./realtime/live-socket";
-import type { JumpTarget } from "./room/use-room";
 import { navigate, useRoomRoute } from "./router";
-import { applyRoomFrame, channelNotice, markRoomRead, sortByActivity } from "./state/room-list";
-import { jumpSeq, type SearchHit } from "./state/search";
+import {
+  applyRoomFrame,
+  channelNotice,
+  countMention,
+  markRoomRead,
+  setNotifyLevel,
+  sortByActivity,
+} from "./state/room-list";
+import { type JumpTarget, jumpSeq, type SearchHit } from "./state/search";
 
 export function App() {
   const [session, setSession] = useState<Session | null>(currentSession());
@@ -28,13 +37,16 @@ function Chat({ session }: { session: Session }) {
   const [rooms, setRooms] = useState<RoomSummary[] | null>(null);
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [dialog, setDialog] = useState<DialogName | null>(null);
-  /** The search result opened last: its room shows it in context, highlighted. */
+  const [permission, setPermission] = useState(notificationPermission);
+  /** The search result opened last: its room jumps to it (room/use-jump.ts), as to a quote or a pin. */
   const [jump, setJump] = useState<{ roomId: string; target: JumpTarget } | null>(null);
   // Reports that arrived live, by room: the open room's settings reload their list when it grows.
   const [reports, setReports] = useState<Record<string, number>>({});
   const userId = session.user.id;
-  const roomsNow = useRef<RoomSummary[]>([]);
-  roomsNow.current = rooms ?? [];
+  const notices = useNotices(userId, roomId);
+  // The channel's callbacks outlive renders: they read the room list and open room as of now.
+  const current = useRef({ rooms, roomId, notices });
+  current.current = { rooms, roomId, notices };
   // On a phone with no room open, the room list is the whole page: then it is the main landmark,
   // with the page's heading, instead of a navigation beside a hidden welcome.
   const listIsThePage = useMediaQuery(ONE_PANE) && !roomId;
@@ -47,8 +59,15 @@ function Chat({ session }: { session: Session }) {
     const channel = openLiveSocket<ChannelFrame>({
       path: () => "/ws",
       onFrame: (frame) => {
-        setRooms((current) => (current ? applyRoomFrame(current, frame) : current));
-        const notice = channelNotice(roomsNow.current, frame);
+        const now = current.current;
+        now.notices(frame, now.rooms ?? []);
+        setRooms((list) => {
+          if (!list) return list;
+          return frame.type === "mention"
+            ? countMention(list, frame.roomId, now.roomId)
+            : applyRoomFrame(list, frame);
+        });
+        const notice = channelNotice(now.rooms ?? [], frame);
         if (notice) showNotice(notice);
         if (frame.type === "report")
           setReports((counts) => ({ ...counts, [frame.roomId]: (counts[frame.roomId] ?? 0) + 1 }));
@@ -62,11 +81,11 @@ function Chat({ session }: { session: Session }) {
     return () => channel.close();
   }, [userId]);
 
+  useEffect(() => onNotificationOpensRoom((id) => navigate(`/rooms/${encodeURIComponent(id)}`)), []);
+
   useEffect(() => {
-    document.title = (() => {
-      const unread = rooms?.reduce((sum, room) => sum + room.unreadCount, 0) ?? 0;
-      return unread > 0 ? `(${unread}) Hubbub` : "Hubbub";
-    })();
+    const unread = titleUnread(rooms ?? []);
+    document.title = unread > 0 ? `(${unread}) Hubbub` : "Hubbub";
   }, [rooms]);
 
   // Ctrl+K (Cmd+K on a Mac) opens search from anywhere, as in Slack and most chat apps.
@@ -84,13 +103,21 @@ function Chat({ session }: { session: Session }) {
   const openResult = useCallback((hit: SearchHit) => {
     setDialog(null);
     setJump({ roomId: hit.roomId, target: { seq: jumpSeq(hit.message), key: Date.now() } });
-    navigate(`/rooms/${hit.roomId}`);
+    navigate(`/rooms/${encodeURIComponent(hit.roomId)}`);
   }, []);
+
+  const clearJump = useCallback(() => setJump(null), []);
 
   const onRead = useCallback(
     (id: string, seq: number) => setRooms((current) => (current ? markRoomRead(current, id, seq) : current)),
     [],
   );
+
+  const onNotify = useCallback((id: string, level: RoomSummary["notify"]) => {
+    done(api.rooms[":roomId"].notifications.$put({ param: roomParam(id), json: { level } }))
+      .then(() => setRooms((list) => (list ? setNotifyLevel(list, id, level) : list)))
+      .catch((error) => showError("Could not change the notifications", error));
+  }, []);
 
   const sidebar = (
     <Sidebar
@@ -101,6 +128,8 @@ function Chat({ session }: { session: Session }) {
       isThePage={listIsThePage}
       onOpen={setDialog}
       onSignOut={() => void signOut()}
+      notifications={permission}
+      onAskNotifications={() => void askPermission().then(setPermission)}
     />
   );
 
@@ -117,8 +146,11 @@ function Chat({ session }: { session: Session }) {
                 key={roomId}
                 roomId={roomId}
                 session={session}
+                summary={rooms?.find((room) => room.id === roomId)}
                 jumpTo={jump?.roomId === roomId ? jump.target : null}
+                onJumped={clearJump}
                 onRead={onRead}
+                onNotify={onNotify}
                 reportCount={reports[roomId] ?? 0}
               />
             ) : (

@@ -99,7 +99,8 @@ const verify = createRoute({
   },
 });
 
-async function signedIn(env: Env, user: User, session: IssuedSession) {
+/** The answer of every call that signs someone in (register, login, refresh, demo). */
+export async function signedIn(env: Env, user: User, session: IssuedSession) {
   return {
     user: ownProfile(user),
     accessToken: await signAccessToken(env.JWT_SECRET, user.id, session.sessionId),
@@ -122,6 +123,7 @@ export const authRoutes = openRoutes()
       createdAt: new Date(),
       online: false,
       lastSeenAt: null,
+      avatarKey: null,
     };
     try {
       await db.insert(users).values(user);

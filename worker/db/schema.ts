@@ -15,6 +15,8 @@ export const users = sqliteTable("users", {
   // Written by the user's own channel only when they go online or offline, never per message.
   online: integer("online", { mode: "boolean" }).notNull().default(false),
   lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }),
+  // The R2 key of their avatar (a fresh random one per upload, so its URL can be cached for ever), or null.
+  avatarKey: text("avatar_key"),
 });
 
 // A session is one sign-in on one device: the family of refresh tokens that descend from it.
@@ -149,3 +151,26 @@ export const blocks = sqliteTable(
     index("blocks_blocked_idx").on(table.blockedId),
   ],
 );
+
+// What one person uploaded on one UTC day (bytes and files), for the daily upload quota. One
+// conditional statement reserves an upload, so parallel uploads cannot pass the quota together.
+export const uploadQuotas = sqliteTable(
+  "upload_quotas",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    day: text("day").notNull(),
+    bytes: integer("bytes").notNull().default(0),
+    files: integer("files").notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.day] })],
+);
+
+// Link previews, cached per URL across rooms (a link shared in ten rooms is fetched once a day).
+// `preview` is the JSON of the card, or null when the page had none (that answer is cached too).
+export const linkPreviews = sqliteTable("link_previews", {
+  url: text("url").primaryKey(),
+  preview: text("preview"),
+  fetchedAt: integer("fetched_at", { mode: "timestamp_ms" }).notNull(),
+});

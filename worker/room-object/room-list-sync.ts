@@ -1,6 +1,7 @@
 import { and, eq, lt, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { memberships, rooms } from "../db/schema";
+import type { Message } from "../protocol/messages";
 import { pushRoomSummaries } from "../room-list/live";
 import type { AlarmTask } from "./alarms";
 import type { RoomParts } from "./parts";
@@ -16,9 +17,17 @@ const SUMMARY_INTERVAL_MS = 1000;
 const SUMMARY_DEBOUNCE_MS = 100;
 const PREVIEW_CHARS = 200;
 
-function preview(body: string): string {
+function preview(message: Message): string {
+  const body = message.body || filesLine(message);
   const characters = Array.from(body);
   return characters.length <= PREVIEW_CHARS ? body : `${characters.slice(0, PREVIEW_CHARS).join("")}…`;
+}
+
+/** A message of files alone says what it sent (an empty preview reads as a deleted message). */
+function filesLine(message: Message): string {
+  const files = message.deletedAt ? [] : message.attachments;
+  if (files.length === 0) return "";
+  return files.length === 1 ? `📎 ${files[0]?.name}` : `📎 ${files.length} files`;
 }
 
 export class RoomListSync implements AlarmTask {
@@ -63,7 +72,7 @@ export class RoomListSync implements AlarmTask {
         mainCount: store.messages.mainCount(),
         lastMessageSeq: last?.seq ?? null,
         lastMessageUserId: last?.userId ?? null,
-        lastMessagePreview: last ? preview(last.body) : null,
+        lastMessagePreview: last ? preview(last) : null,
         lastMessageAt: last ? new Date(last.createdAt) : null,
         lastActivityAt: last
           ? sql`max(${rooms.lastActivityAt}, ${Date.parse(last.createdAt)})`

@@ -5,6 +5,7 @@ import { memberships } from "../db/schema";
 import { conflict, forbidden, notFound } from "../http/errors";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
 import { signedInRoutes } from "../http/routers";
+import { avatarUrl } from "../media/keys";
 import { pushRoomSummaries } from "../room-list/live";
 import { sendToUser } from "../user-channel/client";
 import { asMember, requireRole, roomAccess, roomObject } from "./access";
@@ -150,7 +151,14 @@ export const memberRoutes = signedInRoutes()
     await announceMember(c.env, caller.roomId, memberInfo(user, role), "joined");
     await pushRoomSummaries(c.env, caller.roomId, "room_added", [userId]);
     return c.json(
-      { userId, username: user.username, displayName: user.displayName, role, online: user.online },
+      {
+        userId,
+        username: user.username,
+        displayName: user.displayName,
+        role,
+        online: user.online,
+        avatarUrl: avatarUrl(user.avatarKey),
+      },
       201,
     );
   })

@@ -119,8 +119,8 @@ export const messageRoutes = signedInRoutes()
   })
   .openapi(send, async (c) => {
     const { caller, room } = memberCall(c, c.req.valid("param").roomId);
-    const { body, clientId, threadSeq, replyTo } = c.req.valid("json");
-    const draft = { body, clientId: clientId ?? null, threadSeq, replyTo };
+    const { body, clientId, threadSeq, replyTo, attachmentIds } = c.req.valid("json");
+    const draft = { body, clientId: clientId ?? null, threadSeq, replyTo, attachmentIds };
     const { message, created } = unwrap(await room.sendMessage(caller, draft));
     return created ? c.json(message, 201) : c.json(message, 200);
   })

@@ -1,12 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { examples } from "../http/openapi";
 import { text, visibleText } from "../http/text";
+import { AttachmentIds } from "../protocol/frames";
 import { MAX_CLIENT_ID_CHARS, MAX_MESSAGE_CHARS } from "../protocol/limits";
 import {
   ClientId,
   LastMessageSchema,
   MessageBody,
   MessageSchema,
+  OptionalMessageBody,
   PositiveSeq,
   Seq,
 } from "../protocol/messages";
@@ -33,6 +35,8 @@ const messageExample = {
   pinnedAt: null,
   pinnedBy: null,
   thread: { replyCount: 3, lastReplyAt: examples.time, participantIds: [examples.userId] },
+  attachments: [],
+  linkPreview: null,
 };
 
 export const MessageDoc = MessageSchema.openapi("Message", { example: messageExample });
@@ -64,6 +68,7 @@ const memberExample = {
   displayName: "Alice Liddell",
   role: "owner" as const,
   online: true,
+  avatarUrl: `/api/files/avatars/${examples.userId}/8f14e45f-ceea-467f-a0e6-a1b2c3d4e5f6`,
 };
 
 export const MemberSchema = MemberWire.openapi("Member", { example: memberExample });
@@ -218,7 +223,11 @@ const bodyLimits = { minLength: 1, maxLength: MAX_MESSAGE_CHARS, pattern: "\\S" 
 
 export const SendMessageBody = z
   .object({
-    body: MessageBody.openapi({ ...bodyLimits, example: "Hello, room!" }),
+    body: OptionalMessageBody.openapi({
+      maxLength: MAX_MESSAGE_CHARS,
+      description: "1–4,000 characters, not only white space; empty only when attachmentIds is not.",
+      example: "Hello, room!",
+    }),
     clientId: ClientId.optional().openapi({
       description: "Your id for this send (1–64 characters). Sending it again returns the first message.",
       minLength: 1,
@@ -230,6 +239,14 @@ export const SendMessageBody = z
       example: 40,
     }),
     replyTo: PositiveSeq.optional().openapi({ description: "Quote this message.", example: 41 }),
+    attachmentIds: AttachmentIds.optional().openapi({
+      description: "Your uploads to this room (POST …/attachments) that this message sends, at most 10.",
+      example: ["5c1d2e3f-4a5b-6c7d-8e9f-0a1b2c3d4e5f"],
+    }),
+  })
+  .refine((send) => send.body !== "" || (send.attachmentIds?.length ?? 0) > 0, {
+    message: "must not be empty unless the message has attachmentIds",
+    path: ["body"],
   })
   .openapi("SendMessage", { example: { body: "Hello, room!", clientId: "c-1732203600000-1" } });
 

@@ -12,6 +12,10 @@ export const DisplayName = visibleText(1, 64).openapi({ example: "Alice Liddell"
 export const Bio = text(0, 500).openapi({ example: "Curiouser and curiouser." });
 const Timestamp = z.string().openapi({ format: "date-time", example: examples.time });
 const UserId = z.string().openapi({ example: examples.userId });
+const AvatarUrl = z.string().nullable().openapi({
+  description: "Their avatar (PUT /api/users/me/avatar), or null: show their initials.",
+  example: null,
+});
 
 export const ownProfileExample = {
   id: examples.userId,
@@ -19,6 +23,7 @@ export const ownProfileExample = {
   displayName: "Alice Liddell",
   bio: "Curiouser and curiouser.",
   createdAt: examples.time,
+  avatarUrl: null,
 };
 
 export const OwnProfileSchema = z
@@ -28,6 +33,7 @@ export const OwnProfileSchema = z
     displayName: z.string(),
     bio: z.string(),
     createdAt: Timestamp,
+    avatarUrl: AvatarUrl,
   })
   .openapi("OwnProfile", { example: ownProfileExample });
 
@@ -38,6 +44,7 @@ const publicProfileExample = {
   bio: "Curiouser and curiouser.",
   online: false,
   lastSeenAt: examples.time,
+  avatarUrl: null,
 };
 
 export const PublicProfileSchema = z
@@ -48,6 +55,7 @@ export const PublicProfileSchema = z
     bio: z.string(),
     online: z.boolean(),
     lastSeenAt: Timestamp.nullable(),
+    avatarUrl: AvatarUrl,
   })
   .openapi("PublicProfile", { example: publicProfileExample });
 

@@ -72,6 +72,21 @@ export async function authenticate(
   return session;
 }
 
+/** The seeded demo people the server lets anyone continue as (local demos), or none. */
+export async function demoPeople(): Promise<{ username: string; displayName: string }[]> {
+  const response = await auth.demo.$get();
+  // 404: demo sign-in is off (the default, and always in production).
+  if (!response.ok) return [];
+  return (await response.json()).users;
+}
+
+/** "Continue as Alice": signs in as a seeded demo person, no password (only where the server allows it). */
+export async function signInAsDemo(username: "alice" | "bob" | "carol"): Promise<Session> {
+  const session = fromAuthResult(await answer(auth.demo.$post({ json: { username } })));
+  store(session);
+  return session;
+}
+
 export async function signOut(): Promise<void> {
   const session = current;
   store(null);

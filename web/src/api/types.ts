@@ -22,10 +22,11 @@ export type {
 export {
   CloseCode,
   characterCount,
+  MAX_ATTACHMENTS_PER_MESSAGE,
   MAX_MESSAGE_CHARS,
   TYPING_TIMEOUT_MS,
 } from "../../../worker/protocol/limits";
-export type { LastMessage, Message } from "../../../worker/protocol/messages";
+export type { Attachment, LastMessage, LinkPreview, Message } from "../../../worker/protocol/messages";
 export type { Role, RoomKind, RoomSummary } from "../../../worker/protocol/rooms";
 export {
   MAX_SEARCH_QUERY_CHARS,

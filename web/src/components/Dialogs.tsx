@@ -8,6 +8,7 @@ import { unblock, useBlocked } from "../people/blocks";
 import { navigate } from "../router";
 import type { Sentence as Words } from "../state/sentence";
 import { Avatar } from "./Avatar";
+import { AvatarEditor } from "./AvatarEditor";
 import { Dialog } from "./Dialog";
 import { Sentence } from "./Sentence";
 
@@ -156,7 +157,7 @@ export function PeoplePicker(props: { action: string; onPick: (person: PublicPro
         {people?.length === 0 && <li class="muted">Nobody found.</li>}
         {people?.map((person) => (
           <li key={person.id}>
-            <Avatar name={person.displayName} id={person.id} online={person.online} />
+            <Avatar name={person.displayName} id={person.id} online={person.online} url={person.avatarUrl} />
             <span class="pick-text">
               <strong>
                 <bdi>{person.displayName}</bdi>
@@ -208,6 +209,7 @@ export function ProfileDialog({ session, onClose }: { session: Session; onClose:
   }
   return (
     <Dialog title="Your profile" onClose={onClose}>
+      <AvatarEditor session={session} />
       <form onSubmit={submit} class="stack">
         <p class="muted">@{session.user.username}</p>
         <label for="profile-name">Display name</label>

@@ -2,8 +2,8 @@ import { useCallback, useEffect, useRef } from "preact/hooks";
 import { type ClientFrame, CloseCode, type RoomFrame } from "../api/types";
 import { showError } from "../components/Toasts";
 import { type LiveSocket, openLiveSocket } from "../realtime/live-socket";
-import { type RoomAction, type RoomState, resumePoint } from "../state/room";
-import type { PendingSend } from "../state/timeline";
+import type { RoomAction, RoomState } from "../state/room";
+import { lastSeq, type PendingSend } from "../state/timeline";
 import { catchUp } from "./catch-up";
 
 // The room's live socket, from the moment the room is open until it is left. It resumes with
@@ -37,7 +37,15 @@ export function useRoomSocket({ roomId, opened, latest, dispatch, reloadDetails 
 
   const sendMessage = useCallback(
     (pending: PendingSend) => {
-      send({ type: "message", body: pending.body, clientId: pending.clientId });
+      const attachmentIds = pending.attachments?.map((file) => file.id);
+      send({
+        type: "message",
+        body: pending.body,
+        clientId: pending.clientId,
+        ...(pending.threadSeq !== undefined ? { threadSeq: pending.threadSeq } : {}),
+        ...(pending.quote ? { replyTo: pending.quote.seq } : {}),
+        ...(attachmentIds?.length ? { attachmentIds } : {}),
+      });
       setTimeout(() => {
         const { timeline, connection } = latest();
         const still = timeline.pending.find((each) => each.clientId === pending.clientId);
@@ -70,10 +78,7 @@ export function useRoomSocket({ roomId, opened, latest, dispatch, reloadDetails 
       for (const pending of latest().timeline.pending) if (pending.status === "sending") sendMessage(pending);
     };
     const live = openLiveSocket<RoomFrame>({
-      path: () => {
-        const since = resumePoint(latest());
-        return `/rooms/${encodeURIComponent(roomId)}/ws${since === null ? "" : `?since=${since}`}`;
-      },
+      path: () => `/rooms/${encodeURIComponent(roomId)}/ws?since=${lastSeq(latest().timeline)}`,
       onFrame,
       onState: (state) => dispatch({ type: "connection", state }),
       // The server says why it ended the socket ("You were banned from this room."): say that.

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useReducer, useRef } from "preact/hooks";
 import { ApiError, answer } from "../api/answers";
 import { api, roomParam } from "../api/client";
-import { historyAround, historyPage } from "../api/history";
+import { historyPage } from "../api/history";
 import { showError } from "../components/Toasts";
 import { initialRoomState, type RoomAction, type RoomState, roomReducer } from "../state/room";
 import { useRoomSocket } from "./use-room-socket";
@@ -11,9 +11,6 @@ import { useRoomSocket } from "./use-room-socket";
 
 export const PAGE = 50;
 const NOT_OURS = "This room does not exist, or you are not in it.";
-
-/** A message to show, highlighted, in its context (a search result); `key` makes each jump a new one. */
-export type JumpTarget = { seq: number; key: number };
 
 export type OpenRoom = {
   state: RoomState;
@@ -25,7 +22,7 @@ export type OpenRoom = {
   socket: ReturnType<typeof useRoomSocket>;
 };
 
-export function useRoom(roomId: string, me: string, jumpTo: JumpTarget | null = null): OpenRoom {
+export function useRoom(roomId: string, me: string): OpenRoom {
   const [state, dispatch] = useReducer(roomReducer, me, initialRoomState);
   // Updated on render, so it may trail the newest dispatch by a moment; a since= that is a little
   // behind only replays messages that the timeline merges away by seq.
@@ -42,21 +39,14 @@ export function useRoom(roomId: string, me: string, jumpTo: JumpTarget | null = 
       });
   }, [roomId]);
 
-  // Where the room opened: a jump that arrives later (another search result here) is a new page.
-  const openedAt = useRef(jumpTo);
   useEffect(() => {
     let closed = false;
-    const jump = openedAt.current;
     (async () => {
       const param = roomParam(roomId);
-      const details = answer(api.rooms[":roomId"].$get({ param }));
-      if (jump) {
-        const [room, page] = await Promise.all([details, historyAround(roomId, jump.seq, PAGE)]);
-        const { messages, hasMoreBefore: hasOlder, hasMoreAfter: hasNewer } = page;
-        if (!closed) dispatch({ type: "opened", room, messages, hasOlder, jump: { ...jump, hasNewer } });
-        return;
-      }
-      const [room, page] = await Promise.all([details, historyPage(roomId, { limit: PAGE })]);
+      const [room, page] = await Promise.all([
+        answer(api.rooms[":roomId"].$get({ param })),
+        historyPage(roomId, { limit: PAGE }),
+      ]);
       if (!closed) dispatch({ type: "opened", room, messages: page.messages, hasOlder: page.hasMore });
     })().catch((error) => {
       if (closed) return;
@@ -67,20 +57,6 @@ export function useRoom(roomId: string, me: string, jumpTo: JumpTarget | null = 
       closed = true;
     };
   }, [roomId]);
-
-  useEffect(() => {
-    if (!jumpTo || jumpTo === openedAt.current) return;
-    let closed = false;
-    historyAround(roomId, jumpTo.seq, PAGE)
-      .then((page) => {
-        const shown = { messages: page.messages, hasOlder: page.hasMoreBefore, hasNewer: page.hasMoreAfter };
-        if (!closed) dispatch({ type: "jumped", page: shown, seq: jumpTo.seq, key: jumpTo.key });
-      })
-      .catch((error) => showError("Could not show that message", error));
-    return () => {
-      closed = true;
-    };
-  }, [roomId, jumpTo]);
 
   // "… is typing" fades by itself when a "stopped" never arrives.
   const someoneTyping = state.typing.size > 0;

@@ -11,17 +11,18 @@ import type {
 import type { ConnectionState } from "../realtime/live-socket";
 import { withReaction } from "./reactions";
 import { namesList, type Sentence } from "./sentence";
+import { type Threads, threadOlder, threadOpened, threadsReceive, threadsUpdate } from "./threads";
 import {
   addPending,
-  appendPage,
+  backToLatest,
   dropPending,
   emptyTimeline,
-  lastSeq,
+  jumpedTo,
   markPending,
   type PendingSend,
+  pageNewer,
   prependPage,
   receive,
-  replaceWithPage,
   type Timeline,
 } from "./timeline";
 
@@ -39,6 +40,8 @@ export type RoomState = {
   /** The room and its members (kept live by `member` frames); null until loaded. */
   room: RoomDetail | null;
   timeline: Timeline;
+  /** The threads opened in this visit, by their root's seq (state/threads.ts). */
+  threads: Threads;
   /** Each member's delivery and read markers, by userId. */
   receipts: Map<string, Receipt>;
   /** Members with a socket open to this room. */
@@ -50,36 +53,25 @@ export type RoomState = {
   gone: string | null;
   /** The newest message from someone else, read out by screen readers. */
   announcement: string;
-  /** The highest seq this room's socket has told of (its welcome's lastSeq, then every message). */
-  liveSeq: number | null;
-  /** The message jumped to (a search result), shown highlighted; `key` tells one jump from the next. */
-  highlight: { seq: number; key: number } | null;
 };
-
-/** A page of history as it replaces what is shown: centred on a message, or the newest. */
-export type ShownPage = { messages: Message[]; hasOlder: boolean; hasNewer: boolean };
 
 export type RoomAction =
   /** The room's details and newest page of history arrived: the room can be shown. */
-  | {
-      type: "opened";
-      room: RoomDetail;
-      messages: Message[];
-      hasOlder: boolean;
-      /** Opened at a message (a search result) rather than at the newest page. */
-      jump?: { hasNewer: boolean; seq: number; key: number };
-    }
-  /** A page around one message replaces what is shown, and that message is highlighted. */
-  | { type: "jumped"; page: ShownPage; seq: number; key: number }
-  /** Paging down from a jump; once nothing newer is left, the timeline follows the room again. */
-  | { type: "newer_page"; messages: Message[]; hasNewer: boolean }
-  /** Back to the live end: the newest page replaces what is shown. */
-  | { type: "latest"; messages: Message[]; hasOlder: boolean }
+  | { type: "opened"; room: RoomDetail; messages: Message[]; hasOlder: boolean }
   /** The details again (after a reconnect, members may have changed meanwhile). */
   | { type: "details"; room: RoomDetail }
   | { type: "older"; messages: Message[]; hasOlder: boolean }
   /** Messages paged after a resume that stopped early (resume_incomplete). */
   | { type: "newer"; messages: Message[] }
+  /** A page after the gap that a jump left (timeline.ts gapAfter). */
+  | { type: "after_gap"; messages: Message[]; hasMore: boolean }
+  /** A page around a message we jumped to (a quote, a pin). */
+  | { type: "around"; messages: Message[]; hasMoreBefore: boolean; hasMoreAfter: boolean }
+  /** Leave a page we jumped to for the newest messages. */
+  | { type: "latest" }
+  /** A thread's root and its newest replies; then older replies. */
+  | { type: "thread"; root: Message; messages: Message[]; hasOlder: boolean }
+  | { type: "thread_older"; rootSeq: number; messages: Message[]; hasOlder: boolean }
   | { type: "frame"; frame: RoomFrame; now: number }
   | { type: "connection"; state: ConnectionState }
   /** The API's answer to an edit or a delete of ours. */
@@ -96,53 +88,52 @@ export function initialRoomState(me: string): RoomState {
     me,
     room: null,
     timeline: emptyTimeline,
+    threads: new Map(),
     receipts: new Map(),
     online: new Set(),
     typing: new Map(),
     connection: "connecting",
     gone: null,
     announcement: "",
-    liveSeq: null,
-    highlight: null,
   };
 }
 
 export function roomReducer(state: RoomState, action: RoomAction): RoomState {
   switch (action.type) {
-    case "opened": {
-      const { messages, hasOlder, jump } = action;
-      const page = { messages, hasOlder, hasNewer: jump?.hasNewer ?? false };
+    case "opened":
       return {
         ...state,
         room: action.room,
-        timeline: replaceWithPage(state.timeline, page, state.me),
-        highlight: jump ? { seq: jump.seq, key: jump.key } : null,
+        timeline: { ...receive(state.timeline, action.messages, state.me), hasOlder: action.hasOlder },
       };
-    }
-    case "jumped":
-      return {
-        ...state,
-        timeline: replaceWithPage(state.timeline, action.page, state.me),
-        highlight: { seq: action.seq, key: action.key },
-      };
-    case "newer_page":
-      return { ...state, timeline: appendPage(state.timeline, action.messages, action.hasNewer, state.me) };
-    case "latest": {
-      const page = { messages: action.messages, hasOlder: action.hasOlder, hasNewer: false };
-      return { ...state, timeline: replaceWithPage(state.timeline, page, state.me), highlight: null };
-    }
     case "details":
       return { ...state, room: action.room };
     case "older":
       return { ...state, timeline: prependPage(state.timeline, action.messages, action.hasOlder, state.me) };
     case "newer":
-      return { ...state, timeline: receive(state.timeline, action.messages, state.me) };
+      return received(state, action.messages);
+    case "after_gap":
+      return { ...state, timeline: pageNewer(state.timeline, action.messages, action.hasMore, state.me) };
+    case "around":
+      return { ...state, timeline: jumpedTo(state.timeline, action, state.me) };
+    case "latest":
+      return { ...state, timeline: backToLatest(state.timeline) };
+    case "thread":
+      return {
+        ...state,
+        threads: threadOpened(state.threads, action.root, action.messages, action.hasOlder),
+      };
+    case "thread_older":
+      return {
+        ...state,
+        threads: threadOlder(state.threads, action.rootSeq, action.messages, action.hasOlder),
+      };
     case "frame":
       return applyFrame(state, action.frame, action.now);
     case "connection":
       return { ...state, connection: action.state };
     case "changed":
-      return { ...state, timeline: receive(state.timeline, [action.message], state.me) };
+      return received(state, [action.message]);
     case "send":
       return { ...state, timeline: addPending(state.timeline, action.send) };
     case "retry":
@@ -165,28 +156,28 @@ export function applyFrame(state: RoomState, frame: RoomFrame, now: number): Roo
       // The room's view of who is here and what they have seen, as of this (re)connect.
       return {
         ...state,
-        liveSeq: Math.max(state.liveSeq ?? 0, frame.lastSeq),
         online: new Set(frame.online),
         receipts: new Map(frame.receipts.map((receipt) => [receipt.userId, receipt])),
       };
     case "message": {
-      const timeline = receive(state.timeline, [frame.message], state.me);
-      const liveSeq = Math.max(state.liveSeq ?? 0, frame.message.seq);
+      const { timeline, threads } = received(state, [frame.message]);
       const author = frame.message.userId;
-      if (author === state.me) return { ...state, timeline, liveSeq };
+      if (author === state.me) return { ...state, timeline, threads };
       // Someone who sends has stopped typing, whether or not their "stopped" arrives.
       const typing = new Map(state.typing);
       typing.delete(author);
       const announcement = `${authorName(state, author)}: ${frame.message.body}`;
-      return { ...state, timeline, typing, announcement, liveSeq };
+      return { ...state, timeline, threads, typing, announcement };
     }
     case "message_updated":
-      return { ...state, timeline: receive(state.timeline, [frame.message], state.me) };
+      return received(state, [frame.message]);
     case "reaction": {
+      const react = (message: Message) => withReaction(message, frame.userId, frame.emoji, frame.on);
       const messages = state.timeline.messages.map((message) =>
-        message.seq === frame.seq ? withReaction(message, frame.userId, frame.emoji, frame.on) : message,
+        message.seq === frame.seq ? react(message) : message,
       );
-      return { ...state, timeline: { ...state.timeline, messages } };
+      const threads = threadsUpdate(state.threads, frame.seq, react);
+      return { ...state, timeline: { ...state.timeline, messages }, threads };
     }
     case "typing": {
       if (frame.userId === state.me) return state;
@@ -227,6 +218,15 @@ export function applyFrame(state: RoomState, frame: RoomFrame, now: number): Roo
   }
 }
 
+/** Messages from the socket or the API land in the main timeline or in the threads we hold. */
+function received(state: RoomState, messages: Message[]): RoomState {
+  return {
+    ...state,
+    timeline: receive(state.timeline, messages, state.me),
+    threads: threadsReceive(state.threads, messages),
+  };
+}
+
 const ROLE_ORDER: Record<Role, number> = { owner: 0, admin: 1, member: 2 };
 
 /** The server's order of a member list: owner, admins, members, each by username. */
@@ -255,6 +255,7 @@ export function changeMembers(
     displayName: info.displayName,
     role: info.role,
     online: known?.online ?? false,
+    avatarUrl: info.avatarUrl,
   };
   return { ...room, role, members: [...others, member].sort(byRoleAndName) };
 }
@@ -282,13 +283,4 @@ export function typingLine(state: RoomState, now: number): Sentence {
 /** Whether a member counts as online here: a socket in this room, or anywhere (the member list). */
 export function isOnline(state: RoomState, member: Member): boolean {
   return state.online.has(member.userId) || member.online;
-}
-
-/**
- * Where the room's socket resumes (since=), or null for live frames only. At the live end: after
- * the newest message we hold. Away from it (a jump): after what the socket already told of, since
- * the gap between the page and the live end is paged, not replayed.
- */
-export function resumePoint(state: RoomState): number | null {
-  return state.timeline.hasNewer ? state.liveSeq : lastSeq(state.timeline);
 }

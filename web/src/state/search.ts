@@ -58,6 +58,12 @@ export function emptyState(q: string, scope: SearchScope, coverage: Coverage | n
   return `No messages match “${q.trim()}” ${searchedWhere(scope, coverage)}.`;
 }
 
+/**
+ * A result to show in its room (the room's own jump, room/use-jump.ts); `key` tells one opening from
+ * the next, so opening the same result again jumps to it again.
+ */
+export type JumpTarget = { seq: number; key: number };
+
 /** Where to open a result: a thread reply shows in its thread's root, which is in the room's timeline. */
 export function jumpSeq(message: Message): number {
   return message.threadSeq ?? message.seq;

@@ -1,4 +1,4 @@
-import type { Message } from "../api/types";
+import type { Attachment, Message } from "../api/types";
 
 // A room's timeline as the client holds it: confirmed messages keyed by seq, plus the sends of this
 // client that the server has not confirmed yet. History pages, live frames, replays after a resume
@@ -8,36 +8,39 @@ import type { Message } from "../api/types";
 export type PendingSend = {
   clientId: string;
   body: string;
+  /** Uploaded files this send carries (shown with it, sent as attachmentIds). */
+  attachments?: Attachment[];
   createdAt: string;
   status: "sending" | "failed";
   error?: string;
+  /** A reply in this thread (its root's seq); the main timeline otherwise. */
+  threadSeq?: number;
+  /** The message it quotes, as it was shown in the composer. */
+  quote?: NonNullable<Message["replyTo"]>;
 };
 
 export type Timeline = {
-  /** Confirmed messages, ascending by seq, one per seq, with no gap between them. */
+  /** Confirmed messages, ascending by seq, one per seq. */
   messages: Message[];
-  /** Our unconfirmed sends, in the order they were written. */
+  /** Our unconfirmed sends (main timeline and threads), in the order they were written. */
   pending: PendingSend[];
   /** Whether older messages exist before messages[0]. */
   hasOlder: boolean;
   /**
-   * Whether newer messages exist after the last one shown: the reader jumped to an older message
-   * (a search result) and has not paged down to the live end yet.
+   * After a jump to an older message: newer messages are missing after this seq, until they are
+   * paged in (pageNewer). What is held past the gap (live messages) waits unseen; null: no gap.
    */
-  hasNewer: boolean;
-  /**
-   * While hasNewer: new messages that arrived live meanwhile, kept apart (showing them below the
-   * page would hide the gap) until paging newer meets them.
-   */
-  later: Message[];
+  gapAfter: number | null;
+  /** The highest seq this client has received (thread replies too): where a resume starts. */
+  seenSeq: number;
 };
 
 export const emptyTimeline: Timeline = {
   messages: [],
   pending: [],
   hasOlder: true,
-  hasNewer: false,
-  later: [],
+  gapAfter: null,
+  seenSeq: 0,
 };
 
 /** Adds or replaces messages by seq (a later copy, e.g. an edit, wins); keeps ascending order. */
@@ -57,12 +60,7 @@ function freshness(message: Message): number {
   return Math.max(Date.parse(message.editedAt ?? "") || 0, Date.parse(message.deletedAt ?? "") || 0);
 }
 
-/**
- * Confirmed messages arrive (live, replayed, or a copy after an edit): merge those that belong to
- * what is shown, keep newer ones apart while the reader is away from the live end, and drop our
- * pending sends they confirm. A copy from before the oldest message shown is left out: paging
- * back brings it, as it is then, with no gap in between.
- */
+/** Confirmed messages arrive: merge them, and drop our pending sends they confirm. */
 export function receive(timeline: Timeline, incoming: Message[], myUserId: string): Timeline {
   const confirmed = new Set(
     incoming
@@ -71,19 +69,12 @@ export function receive(timeline: Timeline, incoming: Message[], myUserId: strin
   );
   // The main timeline leaves thread replies out (they arrive over the socket like any message, and
   // a resume replays them); a reply of ours still confirms its pending send.
-  const first = timeline.messages[0]?.seq;
-  const last = timeline.messages.at(-1)?.seq;
-  const main = incoming.filter(
-    (message) =>
-      message.threadSeq === null && !(timeline.hasOlder && first !== undefined && message.seq < first),
-  );
-  const shown =
-    timeline.hasNewer && last !== undefined ? main.filter((message) => message.seq <= last) : main;
-  const beyond = shown.length === main.length ? [] : main.filter((message) => !shown.includes(message));
+  const main = incoming.filter((message) => message.threadSeq === null);
+  const newest = incoming.reduce((seq, message) => Math.max(seq, message.seq), timeline.seenSeq);
   return {
     ...timeline,
-    messages: mergeMessages(timeline.messages, shown),
-    later: beyond.length ? mergeMessages(timeline.later, beyond) : timeline.later,
+    seenSeq: newest,
+    messages: mergeMessages(timeline.messages, main),
     pending: confirmed.size
       ? timeline.pending.filter((send) => !confirmed.has(send.clientId))
       : timeline.pending,
@@ -97,45 +88,7 @@ export function prependPage(
   hasOlder: boolean,
   myUserId: string,
 ): Timeline {
-  return { ...receive({ ...timeline, hasOlder: false }, page, myUserId), hasOlder };
-}
-
-/**
- * A newer page, after the last message shown (paging down from a jump). Once no more follow, the
- * live end is met: what arrived meanwhile joins it, and the timeline follows the room again.
- */
-export function appendPage(
-  timeline: Timeline,
-  page: Message[],
-  hasNewer: boolean,
-  myUserId: string,
-): Timeline {
-  const paged = receive({ ...timeline, hasNewer: false }, page, myUserId);
-  if (!hasNewer)
-    return { ...paged, messages: mergeMessages(paged.messages, timeline.later), later: [], hasNewer };
-  const last = paged.messages.at(-1)?.seq ?? 0;
-  return { ...paged, hasNewer, later: timeline.later.filter((message) => message.seq > last) };
-}
-
-/**
- * A page centred on one message (a jump), or the newest page (back to the live end): it replaces
- * what is shown. What is already held beyond its end is kept, shown if the page reaches the end.
- */
-export function replaceWithPage(
-  timeline: Timeline,
-  page: { messages: Message[]; hasOlder: boolean; hasNewer: boolean },
-  myUserId: string,
-): Timeline {
-  const held = mergeMessages(timeline.messages, timeline.later);
-  const last = page.messages.at(-1)?.seq ?? 0;
-  const start: Timeline = { ...timeline, messages: [], later: [], hasOlder: false, hasNewer: false };
-  const fresh = receive(start, page.messages, myUserId);
-  const replaced = { ...fresh, hasOlder: page.hasOlder, hasNewer: page.hasNewer };
-  return receive(
-    replaced,
-    held.filter((message) => message.seq > last),
-    myUserId,
-  );
+  return { ...receive(timeline, page, myUserId), hasOlder };
 }
 
 export function addPending(timeline: Timeline, send: PendingSend): Timeline {
@@ -159,14 +112,67 @@ export function dropPending(timeline: Timeline, clientId: string): Timeline {
   return { ...timeline, pending: timeline.pending.filter((send) => send.clientId !== clientId) };
 }
 
-/** The newest message shown (what the reader can have read). */
-export function newestShown(timeline: Timeline): number {
-  return timeline.messages.at(-1)?.seq ?? 0;
+/** The highest seq we have received: what to resume from with since=. */
+export function lastSeq(timeline: Timeline): number {
+  return Math.max(timeline.seenSeq, timeline.messages.at(-1)?.seq ?? 0);
 }
 
-/** The highest seq of the main timeline we hold (shown, or kept apart while away from the live end). */
-export function lastSeq(timeline: Timeline): number {
-  return Math.max(timeline.messages.at(-1)?.seq ?? 0, timeline.later.at(-1)?.seq ?? 0);
+/** The messages to show: all of them, or, while a gap is open, those before it. */
+export function shownMessages(timeline: Timeline): Message[] {
+  const gap = timeline.gapAfter;
+  return gap === null ? timeline.messages : timeline.messages.filter((message) => message.seq <= gap);
+}
+
+/** The newest message on screen: what the reader has read once they see it. */
+export function newestShownSeq(timeline: Timeline): number {
+  return timeline.gapAfter === null ? lastSeq(timeline) : timeline.gapAfter;
+}
+
+/**
+ * A page around one message (jump to it). What we hold stays; if the page does not reach it, a
+ * gap opens after the page, and what lies beyond it is hidden until newer pages close the gap.
+ * Live messages keep merging meanwhile, so closing the gap can never lose one.
+ */
+export function jumpedTo(
+  held: Timeline,
+  page: { messages: Message[]; hasMoreBefore: boolean; hasMoreAfter: boolean },
+  myUserId: string,
+): Timeline {
+  // One gap at most: an earlier jump's page is let go first.
+  const timeline = backToLatest(held);
+  const pageLast = page.messages.at(-1)?.seq ?? 0;
+  const heldFirst = timeline.messages[0]?.seq ?? Number.POSITIVE_INFINITY;
+  const reachesHeld = !page.hasMoreAfter || pageLast >= heldFirst;
+  const merged = receive(timeline, page.messages, myUserId);
+  const pageFirst = page.messages[0]?.seq ?? 0;
+  return {
+    ...merged,
+    hasOlder: pageFirst < heldFirst ? page.hasMoreBefore : timeline.hasOlder,
+    gapAfter: reachesHeld ? timeline.gapAfter : pageLast,
+  };
+}
+
+/** A page of messages after the gap: it closes once the page reaches what we hold past it. */
+export function pageNewer(timeline: Timeline, page: Message[], hasMore: boolean, myUserId: string): Timeline {
+  const gap = timeline.gapAfter;
+  const merged = receive(timeline, page, myUserId);
+  if (gap === null) return merged;
+  const pageLast = page.at(-1)?.seq ?? gap;
+  const heldAfterGap = timeline.messages.find((message) => message.seq > gap)?.seq;
+  const closed = !hasMore || (heldAfterGap !== undefined && pageLast >= heldAfterGap);
+  return { ...merged, gapAfter: closed ? null : pageLast };
+}
+
+/** Back to the newest messages: what was shown before the gap is let go, the rest is shown. */
+export function backToLatest(timeline: Timeline): Timeline {
+  const gap = timeline.gapAfter;
+  if (gap === null) return timeline;
+  return {
+    ...timeline,
+    messages: timeline.messages.filter((m) => m.seq > gap),
+    hasOlder: true,
+    gapAfter: null,
+  };
 }
 
 let counter = 0;

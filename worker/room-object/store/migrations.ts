@@ -127,6 +127,32 @@ export const roomMigrations: RoomMigration[] = [
     ],
   },
   {
+    // Files (API.md "Attachments and link previews"): their metadata here, their bytes in R2.
+    // attachment_count lets a page of messages without files skip looking for any; link_preview is
+    // the card of a message's first link (JSON), or the string "removed" once its author removed it.
+    name: "0005_media",
+    statements: [
+      `CREATE TABLE IF NOT EXISTS attachments (
+         id TEXT PRIMARY KEY,
+         uploader_id TEXT NOT NULL,
+         name TEXT NOT NULL,
+         content_type TEXT NOT NULL,
+         size INTEGER NOT NULL,
+         width INTEGER,
+         height INTEGER,
+         has_thumbnail INTEGER NOT NULL DEFAULT 0,
+         created_at INTEGER NOT NULL,
+         completed INTEGER NOT NULL DEFAULT 0,
+         seq INTEGER,
+         position INTEGER
+       )`,
+      "CREATE INDEX IF NOT EXISTS attachments_seq ON attachments (seq, position) WHERE seq IS NOT NULL",
+      "CREATE INDEX IF NOT EXISTS attachments_unsent ON attachments (created_at) WHERE seq IS NULL",
+      "ALTER TABLE messages ADD COLUMN attachment_count INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE messages ADD COLUMN link_preview TEXT",
+    ],
+  },
+  {
     // Search (API.md "Search"): an FTS5 index of what can be found, written by triggers in the same
     // transaction as the message (see store/search.ts for why triggers), and filled here from the
     // messages rooms already have, so the first search after the upgrade finds old ones too.
