@@ -28,6 +28,8 @@ export default defineConfig(async () => {
                 },
                 // The Worker's outbound fetches (link previews, DNS) go to a fake network in Node.
                 outboundService: outbound,
+                // An empty database of its own for the test that replays the migrations over old accounts.
+                d1Databases: ["MIGRATION_TEST_DB"],
               },
             }),
           ],

@@ -93,6 +93,7 @@ describe("the API's documentation", () => {
       "/api/auth/logout",
       "/api/auth/refresh",
       "/api/auth/register",
+      "/api/auth/ticket",
       "/api/auth/verify",
       "/api/files/avatars/{userId}/{version}",
       "/api/files/previews/{previewId}",
@@ -133,8 +134,27 @@ describe("the API's documentation", () => {
       "/api/users/{userId}/block",
       "/api/ws",
     ]);
-    expect(Object.keys(doc.paths["/api/users/me"] ?? {}).sort()).toEqual(["get", "patch"]);
-    expect(doc.paths["/api/auth/login"]?.post?.responses).toHaveProperty("429");
+    expect(Object.keys(doc.paths["/api/users/me"] ?? {}).sort()).toEqual(["delete", "get", "patch"]);
+    // Every rate-limited call documents its 429.
+    const limited = [
+      ["/api/auth/register", "post"],
+      ["/api/auth/login", "post"],
+      ["/api/auth/ticket", "post"],
+      ["/api/rooms", "post"],
+      ["/api/rooms/direct", "post"],
+      ["/api/rooms/discover", "get"],
+      ["/api/users", "get"],
+      ["/api/users/me/password", "post"],
+      ["/api/users/me", "delete"],
+    ] as const;
+    for (const [path, method] of limited)
+      expect({
+        path,
+        method,
+        responses: Object.keys(doc.paths[path]?.[method]?.responses ?? {}),
+      }).toMatchObject({
+        responses: expect.arrayContaining(["429"]),
+      });
     expect(doc.components.securitySchemes).toHaveProperty("bearerAuth");
     expect(JSON.stringify(doc.components.schemas.Register)).toContain('"example":"alice"');
     expect(doc.components.schemas).toHaveProperty("Error");
@@ -159,7 +179,7 @@ describe("the API's documentation", () => {
     }
   });
 
-  it("declares who may call what: public auth calls, bearer routes, ?token= on the sockets", async () => {
+  it("declares who may call what: public auth calls, bearer routes, ?ticket= or ?token= on the sockets", async () => {
     const doc = (await api<OpenApiDocument>("GET", "/api/openapi.json")).body;
     expect(doc.components.securitySchemes.tokenQuery).toMatchObject({
       type: "apiKey",
@@ -170,7 +190,11 @@ describe("the API's documentation", () => {
       expect(doc.paths[path]?.post?.security, path).toEqual([]);
     }
     for (const path of ["/api/ws", "/api/rooms/{roomId}/ws"]) {
-      expect(doc.paths[path]?.get?.security, path).toEqual([{ tokenQuery: [] }, { bearerAuth: [] }]);
+      expect(doc.paths[path]?.get?.security, path).toEqual([
+        { ticketQuery: [] },
+        { tokenQuery: [] },
+        { bearerAuth: [] },
+      ]);
     }
     for (const { route, operation } of operationsOf(doc)) expect(operation.security, route).toBeDefined();
   });

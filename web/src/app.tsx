@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { answer, done } from "./api/answers";
 import { api, roomParam } from "./api/client";
-import { currentSession, onSessionChange, type Session, signOut } from "./api/session";
+import { currentSession, onSessionChange, restoreSession, type Session, signOut } from "./api/session";
 import type { ChannelFrame, RoomSummary } from "./api/types";
 import { AuthScreen } from "./components/AuthScreen";
+import { DeleteAccountDialog } from "./components/DeleteAccountDialog";
 import { CreateRoomDialog, DirectDialog, DiscoverDialog, ProfileDialog } from "./components/Dialogs";
 import { RoomView } from "./components/RoomView";
 import { SearchDialog } from "./components/SearchDialog";
@@ -26,8 +27,19 @@ import {
 import { type JumpTarget, jumpSeq, type SearchHit } from "./state/search";
 
 export function App() {
-  const [session, setSession] = useState<Session | null>(currentSession());
-  useEffect(() => onSessionChange(setSession), []);
+  // undefined: still signing back in with the refresh cookie (a reload), so neither screen yet.
+  const [session, setSession] = useState<Session | null | undefined>(currentSession() ?? undefined);
+  useEffect(() => {
+    const stop = onSessionChange(setSession);
+    void restoreSession();
+    return stop;
+  }, []);
+  if (session === undefined)
+    return (
+      <p class="muted pad restoring" role="status">
+        Signing you in…
+      </p>
+    );
   return session ? <Chat session={session} /> : <AuthScreen />;
 }
 
@@ -175,7 +187,14 @@ function Chat({ session }: { session: Session }) {
       {dialog === "create" && <CreateRoomDialog onClose={() => setDialog(null)} />}
       {dialog === "discover" && <DiscoverDialog onClose={() => setDialog(null)} />}
       {dialog === "direct" && <DirectDialog onClose={() => setDialog(null)} />}
-      {dialog === "profile" && <ProfileDialog session={session} onClose={() => setDialog(null)} />}
+      {dialog === "profile" && (
+        <ProfileDialog
+          session={session}
+          onClose={() => setDialog(null)}
+          onDeleteAccount={() => setDialog("delete-account")}
+        />
+      )}
+      {dialog === "delete-account" && <DeleteAccountDialog onClose={() => setDialog(null)} />}
       {dialog === "search" && (
         <SearchDialog
           rooms={rooms ?? []}

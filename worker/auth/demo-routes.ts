@@ -6,8 +6,8 @@ import { notFound } from "../http/errors";
 import { errorResponses, jsonBody, jsonResponse, publicSecurity } from "../http/openapi";
 import { openRoutes } from "../http/routers";
 import { usernameKey } from "../users/user";
-import { signedIn } from "./routes";
-import { AuthResultSchema } from "./schemas";
+import { tokenAnswer } from "./routes";
+import { AuthResultSchema, CookieAuthResultSchema } from "./schemas";
 import { startSession } from "./sessions";
 
 // "Try it without signing up": with the setting DEMO_USERS=true, which `npm run dev` turns on once
@@ -32,8 +32,14 @@ const DemoUsersSchema = z
   .object({ users: DemoUserSchema.array() })
   .openapi("DemoUsers", { example: { users: [{ username: "alice", displayName: "Alice Liddell" }] } });
 const DemoSignInBody = z
-  .object({ username: z.enum(DEMO_USERNAMES, "must be one of the demo people: alice, bob or carol") })
-  .openapi("DemoSignIn", { example: { username: "alice" } });
+  .object({
+    username: z.enum(DEMO_USERNAMES, "must be one of the demo people: alice, bob or carol"),
+    useCookie: z.boolean("must be true or false").optional().openapi({
+      description: "true: the refresh token comes as the HttpOnly cookie, as for POST /api/auth/login.",
+      example: true,
+    }),
+  })
+  .openapi("DemoSignIn", { example: { username: "alice", useCookie: true } });
 
 const listDemoUsers = createRoute({
   method: "get",
@@ -61,7 +67,7 @@ const demoSignIn = createRoute({
 \`true\` (the default, and production) or when that person was not seeded.`,
   request: jsonBody(DemoSignInBody),
   responses: {
-    200: jsonResponse(AuthResultSchema, "Signed in as the demo person."),
+    200: jsonResponse(z.union([AuthResultSchema, CookieAuthResultSchema]), "Signed in as the demo person."),
     ...errorResponses(400, 404, 413, 415),
   },
 });
@@ -87,10 +93,10 @@ export const demoRoutes = openRoutes()
   .openapi(demoSignIn, async (c) => {
     demoOn(c.env);
     const db = database(c.env.DB);
-    const { username } = c.req.valid("json");
+    const { username, useCookie } = c.req.valid("json");
     const user = await db.query.users.findFirst({ where: eq(users.usernameKey, usernameKey(username)) });
     if (!user) throw notFound(`${username} has not been seeded: run npm run seed.`);
-    const answer = await signedIn(c.env, user, await startSession(db, user.id));
-    c.header("Cache-Control", "no-store");
-    return c.json(answer, 200);
+    // The same answer as a sign-in (no-store, the cookie when asked for), for a person who is not deleted.
+    if (user.deletedAt) throw notFound(`${username} has been deleted: run npm run seed.`);
+    return c.json(await tokenAnswer(c, user, await startSession(db, user.id), useCookie === true), 200);
   });

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { examples } from "../http/openapi";
-import { text, visibleText } from "../http/text";
+import { shownName, shownText } from "../http/text";
 import { AttachmentIds } from "../protocol/frames";
 import { MAX_CLIENT_ID_CHARS, MAX_MESSAGE_CHARS } from "../protocol/limits";
 import {
@@ -122,8 +122,8 @@ export const DiscoverListSchema = z
   .object({ rooms: DiscoveredRoomSchema.array() })
   .openapi("DiscoveredRooms", { example: { rooms: [discoveredRoomExample()] } });
 
-const RoomName = visibleText(1, 80).openapi({ example: "general" });
-const Topic = text(0, 250).openapi({ example: "Anything goes" });
+const RoomName = shownName(1, 80).openapi({ example: "general" });
+const Topic = shownText(250).openapi({ example: "Anything goes" });
 
 export const CreateRoomBody = z
   .object({
@@ -271,10 +271,12 @@ export const MessageParams = RoomParams.extend({
 });
 
 export const SocketQuery = z.object({
-  token: z
-    .string()
-    .optional()
-    .openapi({ description: "The access token (browsers cannot set headers on a WebSocket)." }),
+  token: z.string().optional().openapi({
+    description: "The access token (browsers cannot set headers on a WebSocket); for wscat and scripts.",
+  }),
+  ticket: z.string().optional().openapi({
+    description: "A one-time ticket from POST /api/auth/ticket, instead of the token (for pages).",
+  }),
   since: optionalSeq.openapi({
     description: "Resume: first receive every message after this seq, then live frames.",
   }),

@@ -193,7 +193,8 @@ export function DirectDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-export function ProfileDialog({ session, onClose }: { session: Session; onClose: () => void }) {
+export function ProfileDialog(props: { session: Session; onClose: () => void; onDeleteAccount: () => void }) {
+  const { session, onClose } = props;
   const [displayName, setDisplayName] = useState(session.user.displayName);
   const [bio, setBio] = useState(session.user.bio);
   const [status, setStatus] = useState<string | null>(null);
@@ -238,6 +239,13 @@ export function ProfileDialog({ session, onClose }: { session: Session; onClose:
         </button>
       </form>
       <BlockedPeople me={session.user.id} />
+      <section class="danger-zone" aria-labelledby="delete-heading">
+        <h3 id="delete-heading">Delete account</h3>
+        <p class="muted">Sign out everywhere and remove your profile for good.</p>
+        <button type="button" class="danger" onClick={props.onDeleteAccount}>
+          Delete account…
+        </button>
+      </section>
     </Dialog>
   );
 }

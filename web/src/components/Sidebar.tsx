@@ -6,7 +6,7 @@ import type { ConnectionState } from "../realtime/live-socket";
 import { navigate } from "../router";
 import { Avatar } from "./Avatar";
 
-export type DialogName = "create" | "discover" | "direct" | "profile" | "search";
+export type DialogName = "create" | "discover" | "direct" | "profile" | "delete-account" | "search";
 
 const SECTIONS: { kind: RoomKind; title: string }[] = [
   { kind: "direct", title: "Direct messages" },
