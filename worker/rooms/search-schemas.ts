@@ -66,6 +66,8 @@ function messageExampleOf() {
     pinnedAt: null,
     pinnedBy: null,
     thread: null,
+    attachments: [],
+    linkPreview: null,
   };
 }
 
