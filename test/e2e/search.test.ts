@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pool } from "../../scripts/pool.ts";
 import { launchBrowser, screenshotPath } from "./browser.ts";
+import { composer } from "./pages.ts";
 import { call, startTestServer, type TestServer } from "./server.ts";
 
 // Search as people use it: two people in two browser contexts against a real `wrangler dev`. One
@@ -34,7 +35,6 @@ async function signUp(username: string): Promise<Page> {
   return page;
 }
 
-const composer = (page: Page) => page.getByRole("textbox", { name: /^Message / });
 const bubble = (page: Page, text: string) =>
   page.locator(".message:not(.pending) .bubble", { hasText: text });
 const live = (page: Page) => page.locator('.room[data-connection="live"]').waitFor();
@@ -91,7 +91,8 @@ describe("search in the web client", () => {
         expect(reply.status).toBe(201);
       },
     );
-    await bubble(alice, "filler message number 120").waitFor();
+    // 120 messages fanned out to two browsers: slow only when the machine is shared.
+    await bubble(alice, "filler message number 120").waitFor({ timeout: 90_000 });
     await alice.getByRole("link", { name: /garden/ }).waitFor();
     await alice.goto(server.url); // leave the room: the result must open it
     await alice.getByText("Welcome, alice").waitFor();
