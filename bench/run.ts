@@ -22,12 +22,13 @@ import {
   runBroadcast,
   runHistory,
 } from "./lib/scenarios.ts";
+import { runSearch, workerWithoutIndex } from "./lib/search-scenario.ts";
 import { benchArgs, benchEnv, benchSetupVars, startBare, startHubbub, type Target } from "./lib/targets.ts";
 
 const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
-    only: { type: "string", default: "a,b,c,l,e,d" },
+    only: { type: "string", default: "a,b,c,l,e,d,s" },
     /** Bench another copy of worker/ (a path inside the project), e.g. to measure a proposal. */
     worker: { type: "string", default: "worker" },
   },
@@ -201,6 +202,17 @@ try {
       bare: bareResult,
       ratio: Math.round((pageTime(bareResult) / Math.max(0.1, pageTime(hubbubResult))) * 100) / 100,
     };
+  }
+  if (only.has("s") && !interrupted) {
+    const title = `search: 1 room with ${sizes.s.messages} messages; sends with and without the index`;
+    log(`[${elapsed()}] s: starting a second Hubbub whose rooms have no search index`);
+    const plain = await startHubbub(hubbubVars, workerWithoutIndex());
+    targets.push(plain);
+    log(
+      `[${elapsed()}] s: seeding ${sizes.s.messages} messages into a room of each, ${sizes.s.rounds} rounds`,
+    );
+    const search = await runSearch(hubbub, plain, sizes.s, log);
+    results.scenarios.s = { title, hubbub: search };
   }
   results.meta.durationSec = Math.round((Date.now() - started) / 1000);
   log(`\n${formatTable(results)}\n`);

@@ -15,6 +15,7 @@ import { messageRoutes } from "./rooms/message-routes";
 import { moderationRoutes } from "./rooms/moderation-routes";
 import { reportRoutes } from "./rooms/report-routes";
 import { roomRoutes } from "./rooms/room-routes";
+import { roomSearchRoutes, searchRoutes } from "./rooms/search-routes";
 import { socketRoutes } from "./rooms/socket-routes";
 import { avatarRoutes } from "./users/avatar-routes";
 import { blockRoutes } from "./users/block-routes";
@@ -41,7 +42,9 @@ function routes() {
       // Sockets first: their routes authenticate with ?token= rather than the Authorization header,
       // and Hono runs handlers in the order they were added.
       .route("/api", socketRoutes)
+      .route("/api/search", searchRoutes)
       .route("/api/rooms", messageRoutes)
+      .route("/api/rooms", roomSearchRoutes)
       .route("/api/rooms", attachmentRoutes)
       .route("/api/rooms", conversationRoutes)
       .route("/api/rooms", directRoutes)

@@ -1,6 +1,7 @@
 // The bench's results: a table for the terminal and an SVG chart, both written by hand.
 
 import type { HistoryMetrics, LoadMetrics } from "./scenarios.ts";
+import type { SearchMetrics } from "./search-scenario.ts";
 
 export type LoadScenario = {
   title: string;
@@ -13,7 +14,9 @@ export type LoadScenario = {
 export type HistoryScenario = { title: string; hubbub: HistoryMetrics; bare: HistoryMetrics; ratio: number };
 export type Results = {
   meta: Record<string, unknown>;
-  scenarios: Partial<Record<LoadKey, LoadScenario> & { d: HistoryScenario }>;
+  scenarios: Partial<
+    Record<LoadKey, LoadScenario> & { d: HistoryScenario; s: { title: string; hubbub: SearchMetrics } }
+  >;
 };
 
 export type LoadKey = "a" | "b" | "c" | "l" | "e";
@@ -123,7 +126,33 @@ export function formatTable(results: Results): string {
     }
     text += `\n\n${table(history)}`;
   }
+  const search = results.scenarios.s;
+  if (search) text += `\n\n${searchTable(search.title, search.hubbub)}`;
   return text;
+}
+
+function searchTable(title: string, m: SearchMetrics): string {
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+  const rows = [
+    ["s: query", "q", "results", "API p50", "API max", "room p50", "room max"],
+    ...m.queries.map((q) => [
+      q.name,
+      q.q,
+      `${q.firstPageResults}${q.hasMore ? "+" : ""}`,
+      show(q.apiP50Ms),
+      show(q.apiMaxMs),
+      show(q.roomP50Ms),
+      show(q.roomMaxMs),
+    ]),
+  ];
+  const a = m.acrossRooms;
+  return [
+    `s: ${title}`,
+    `sends: ${m.withIndexMsgPerSec} msg/s with the index, ${m.withoutIndexMsgPerSec} without: ratio ${m.sendRatio.toFixed(2)}`,
+    `room SQLite: the index ${mb(m.indexBytes)} MiB, the messages ${mb(m.messageBytes)} MiB: ${m.indexToMessages} × the messages`,
+    table(rows),
+    `across ${a.rooms} rooms: ${a.roomsSearched} searched (partial: ${a.partial}), first ${a.firstMs} ms, then p50 ${a.p50Ms} ms, max ${a.maxMs} ms`,
+  ].join("\n");
 }
 
 // ── SVG ─────────────────────────────────────────────────────────────────────────────────────────

@@ -7,6 +7,8 @@ import { TreeSampler, treeRssBytes, type Usage } from "./procstat.ts";
 import type { Target } from "./targets.ts";
 
 export type Sizes = {
+  /** s: search, in a room of `messages` and across a member's `rooms` (bench/lib/search-scenario.ts). */
+  s: { messages: number; seeders: number; window: number; rounds: number; reads: number; rooms: number };
   a: { clients: number; messages: number };
   b: { rooms: number; clients: number; messages: number };
   c: { sockets: number; rooms: number; idleMs: number; burst: number };
@@ -25,6 +27,7 @@ export const fullSizes: Sizes = {
   l: { clients: 50, perSecond: 1, durationMs: 15_000 },
   e: { sockets: 2000, senders: 10, perSecond: 1, durationMs: 15_000 },
   d: { messages: 100_000, seeders: 4, window: 32, reads: 30 },
+  s: { messages: 100_000, seeders: 4, window: 32, rounds: 10, reads: 30, rooms: 500 },
   users: 100,
 };
 
@@ -36,6 +39,7 @@ export const quickSizes: Sizes = {
   l: { clients: 50, perSecond: 1, durationMs: 5_000 },
   e: { sockets: 500, senders: 10, perSecond: 1, durationMs: 5_000 },
   d: { messages: 5_000, seeders: 4, window: 32, reads: 20 },
+  s: { messages: 5_000, seeders: 4, window: 32, rounds: 4, reads: 20, rooms: 60 },
   users: 50,
 };
 
@@ -205,6 +209,11 @@ export async function runBroadcast(
   };
 }
 
+/** What message n (0-based) of a seeding says, and the clientId prefix that tells this seeding's apart. */
+export type SeedText = { body: (n: number) => string; prefix: string };
+
+const historyText: SeedText = { body: (n) => `history message ${n + 1}`, prefix: "seed" };
+
 const median = (values: number[]) =>
   percentile(
     [...values].sort((x, y) => x - y),
@@ -213,7 +222,12 @@ const median = (values: number[]) =>
 const mb = (bytes: number) => (bytes > 0 ? Math.round(bytes / 1024 / 1024) : null);
 
 /** Sends `total` messages through `urls` sockets, each with up to `window` unconfirmed at a time. */
-async function seedThroughSockets(urls: string[], total: number, window: number): Promise<number> {
+export async function seedThroughSockets(
+  urls: string[],
+  total: number,
+  window: number,
+  text: SeedText = historyText,
+): Promise<number> {
   const sockets = await pool(urls, 8, (url) => openClient(url));
   const started = performance.now();
   let next = 0;
@@ -230,11 +244,11 @@ async function seedThroughSockets(urls: string[], total: number, window: number)
       if (next >= total) return;
       const n = next++;
       ws.send(
-        JSON.stringify({ type: "message", body: `history message ${n + 1}`, clientId: `seed.${index}.${n}` }),
+        JSON.stringify({ type: "message", body: text.body(n), clientId: `${text.prefix}.${index}.${n}` }),
       );
     };
     sockets.forEach((ws, index) => {
-      const mine = `"clientId":"seed.${index}.`;
+      const mine = `"clientId":"${text.prefix}.${index}.`;
       ws.on("message", (data) => {
         const text = String(data);
         if (text.startsWith('{"type":"error"')) {

@@ -7,6 +7,7 @@ import { AuthScreen } from "./components/AuthScreen";
 import { DeleteAccountDialog } from "./components/DeleteAccountDialog";
 import { CreateRoomDialog, DirectDialog, DiscoverDialog, ProfileDialog } from "./components/Dialogs";
 import { RoomView } from "./components/RoomView";
+import { SearchDialog } from "./components/SearchDialog";
 import { type DialogName, Sidebar } from "./components/Sidebar";
 import { showError, showNotice, Toasts } from "./components/Toasts";
 import { ONE_PANE, useMediaQuery } from "./layout";
@@ -23,6 +24,7 @@ import {
   setNotifyLevel,
   sortByActivity,
 } from "./state/room-list";
+import { type JumpTarget, jumpSeq, type SearchHit } from "./state/search";
 
 /** Signing back in with the refresh cookie; offline (the cached shell), until the network returns. */
 function Restoring() {
@@ -62,6 +64,8 @@ function Chat({ session }: { session: Session }) {
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [dialog, setDialog] = useState<DialogName | null>(null);
   const [permission, setPermission] = useState(notificationPermission);
+  /** The search result opened last: its room jumps to it (room/use-jump.ts), as to a quote or a pin. */
+  const [jump, setJump] = useState<{ roomId: string; target: JumpTarget } | null>(null);
   // Reports that arrived live, by room: the open room's settings reload their list when it grows.
   const [reports, setReports] = useState<Record<string, number>>({});
   const userId = session.user.id;
@@ -110,6 +114,26 @@ function Chat({ session }: { session: Session }) {
     document.title = unread > 0 ? `(${unread}) Hubbub` : "Hubbub";
   }, [rooms]);
 
+  // Ctrl+K (Cmd+K on a Mac) opens search from anywhere, as in Slack and most chat apps.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "k") {
+        event.preventDefault();
+        setDialog("search");
+      }
+    };
+    addEventListener("keydown", onKey);
+    return () => removeEventListener("keydown", onKey);
+  }, []);
+
+  const openResult = useCallback((hit: SearchHit) => {
+    setDialog(null);
+    setJump({ roomId: hit.roomId, target: { seq: jumpSeq(hit.message), key: Date.now() } });
+    navigate(`/rooms/${encodeURIComponent(hit.roomId)}`);
+  }, []);
+
+  const clearJump = useCallback(() => setJump(null), []);
+
   const onRead = useCallback(
     (id: string, seq: number) => setRooms((current) => (current ? markRoomRead(current, id, seq) : current)),
     [],
@@ -149,6 +173,8 @@ function Chat({ session }: { session: Session }) {
                 roomId={roomId}
                 session={session}
                 summary={rooms?.find((room) => room.id === roomId)}
+                jumpTo={jump?.roomId === roomId ? jump.target : null}
+                onJumped={clearJump}
                 onRead={onRead}
                 onNotify={onNotify}
                 reportCount={reports[roomId] ?? 0}
@@ -183,6 +209,15 @@ function Chat({ session }: { session: Session }) {
         />
       )}
       {dialog === "delete-account" && <DeleteAccountDialog onClose={() => setDialog(null)} />}
+      {dialog === "search" && (
+        <SearchDialog
+          rooms={rooms ?? []}
+          openRoomId={roomId}
+          me={userId}
+          onOpen={openResult}
+          onClose={() => setDialog(null)}
+        />
+      )}
       <Toasts />
     </div>
   );

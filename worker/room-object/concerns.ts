@@ -18,6 +18,7 @@ import { Presence } from "./presence";
 import { Reactions } from "./reactions";
 import { Receipts } from "./receipts";
 import { RoomListSync } from "./room-list-sync";
+import { Search } from "./search";
 import { Sending } from "./sending";
 import { SessionEnds } from "./sessions";
 import { RoomStore } from "./store";
@@ -48,6 +49,7 @@ export class RoomConcerns {
   readonly threads: Threads;
   readonly mentions: Mentions;
   readonly pins: Pins;
+  readonly search: Search;
   readonly attachments: Attachments;
   readonly linkPreviews: LinkPreviews;
 
@@ -93,6 +95,7 @@ export class RoomConcerns {
     this.sessionEnds = new SessionEnds(parts);
     this.reactions = new Reactions(parts, refusalToPost);
     this.pins = new Pins(parts);
+    this.search = new Search(parts); // kept in step with messages by the store's own triggers: no hooks
     // One alarm serves them all: typing expiry, sockets whose token expired, the summary flush.
     parts.alarms.register(this.typing);
     parts.alarms.register(this.sessionEnds);

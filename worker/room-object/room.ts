@@ -7,6 +7,7 @@ import type { Caller, Draft, HistoryQuery, Outcome, Visitor } from "./api";
 import { parseClientFrame } from "./client-frames";
 import { RoomConcerns } from "./concerns";
 import type { ModerationAction, ModerationQuery, ModerationView } from "./moderation";
+import type { SearchPage, SearchQuery } from "./search";
 import type { CompletedUpload, NotifyLevel, Page, PageAround, Report, Stored } from "./store";
 
 // A Room is one chat room: a Durable Object that is the single writer of its messages (so `seq`
@@ -149,6 +150,12 @@ export class Room extends DurableObject<Env> {
   async historyAround(visitor: Visitor, seq: number, limit: number): Promise<Outcome<PageAround>> {
     const caller = await this.admit(visitor);
     return caller.ok ? { ok: true, value: this.room.history.around(caller.value, seq, limit) } : caller;
+  }
+
+  /** What was said here that matches, best first (the Worker parsed the query; members only). */
+  async search(visitor: Visitor, query: SearchQuery): Promise<Outcome<SearchPage>> {
+    const caller = await this.admit(visitor);
+    return caller.ok ? this.room.search.find(query) : caller;
   }
 
   /** Someone joined, was added, changed role or profile, left or was removed: members' lists follow. */

@@ -28,6 +28,11 @@ export {
 } from "../../../worker/protocol/limits";
 export type { Attachment, LastMessage, LinkPreview, Message } from "../../../worker/protocol/messages";
 export type { Role, RoomKind, RoomSummary } from "../../../worker/protocol/rooms";
+export {
+  MAX_SEARCH_QUERY_CHARS,
+  parseSearch,
+  type SnippetSegment,
+} from "../../../worker/protocol/search";
 export type { DiscoveredRoom, Member, MessagePage, RoomDetail } from "../../../worker/rooms/schemas";
 export type { OwnProfile, PublicProfile } from "../../../worker/users/schemas";
 

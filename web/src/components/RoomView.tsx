@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { useCallback, useMemo, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Session } from "../api/session";
 import type { Attachment, Member, Message, RoomDetail, RoomSummary } from "../api/types";
 import { useJump } from "../room/use-jump";
@@ -17,6 +17,7 @@ import { browserStorage } from "../state/kept";
 import { canModerate } from "../state/moderation";
 import { recentEmoji } from "../state/recent-emoji";
 import { isOnline, typingLine } from "../state/room";
+import type { JumpTarget } from "../state/search";
 import { newestShownSeq, shownMessages } from "../state/timeline";
 import { Composer } from "./Composer";
 import { EmojiPicker } from "./EmojiPicker";
@@ -44,6 +45,10 @@ export function RoomView(props: {
   roomId: string;
   session: Session;
   summary: RoomSummary | undefined;
+  /** A search result to show: jumped to once the room has opened, as to a quote or a pin. */
+  jumpTo: JumpTarget | null;
+  /** The result was shown: coming back to the room later opens it at its newest messages. */
+  onJumped: () => void;
   onRead: (roomId: string, seq: number) => void;
   onNotify: (roomId: string, level: NotifyLevel) => void;
   /** How many reports of this room's messages arrived live (the settings' list follows them). */
@@ -74,6 +79,10 @@ export function RoomView(props: {
     latest: open.latest,
     dispatch: open.dispatch,
     reveal: anchor.reveal,
+  });
+  useSearchJump(props.jumpTo, state.room !== null, (seq) => {
+    props.onJumped();
+    void jump.jumpTo(seq);
   });
   const actions = useMessageActions(open, props.roomId);
   const thread = useThread({
@@ -355,6 +364,22 @@ export function RoomView(props: {
       />
     </section>
   );
+}
+
+/**
+ * Opens a search result: once the room has its first page (a jump before it would be replaced by
+ * it), the room's own jump loads the page around the message if it is not held, scrolls to it and
+ * highlights it. Each target once, by its key.
+ */
+function useSearchJump(target: JumpTarget | null, opened: boolean, jumpTo: (seq: number) => void) {
+  const done = useRef<number | null>(null);
+  const latestJumpTo = useRef(jumpTo);
+  latestJumpTo.current = jumpTo;
+  useEffect(() => {
+    if (!target || !opened || done.current === target.key) return;
+    done.current = target.key;
+    latestJumpTo.current(target.seq);
+  }, [target, opened]);
 }
 
 /**

@@ -6,7 +6,7 @@ import type { ConnectionState } from "../realtime/live-socket";
 import { navigate } from "../router";
 import { Avatar } from "./Avatar";
 
-export type DialogName = "create" | "discover" | "direct" | "profile" | "delete-account";
+export type DialogName = "create" | "discover" | "direct" | "profile" | "delete-account" | "search";
 
 const SECTIONS: { kind: RoomKind; title: string }[] = [
   { kind: "direct", title: "Direct messages" },
@@ -58,6 +58,14 @@ export function Sidebar(props: {
           </span>
         </button>
       </header>
+      <button
+        type="button"
+        class="search-button"
+        onClick={() => props.onOpen("search")}
+        aria-keyshortcuts="Control+K Meta+K"
+      >
+        <span aria-hidden="true">⌕</span> Search messages <kbd>Ctrl K</kbd>
+      </button>
       <div class="sidebar-actions">
         <button type="button" onClick={() => props.onOpen("direct")}>
           New chat

@@ -8,6 +8,7 @@ import { migrate } from "./migrations";
 import { ModerationStore } from "./moderation";
 import { ReactionStore } from "./reactions";
 import { ReceiptStore } from "./receipts";
+import { SearchIndex } from "./search";
 
 // A room's own SQLite (ctx.storage.sql), one store per kind of thing it keeps. The Room object is
 // the single writer of this database, so every store may cache what it read.
@@ -20,6 +21,7 @@ export class RoomStore {
   readonly moderation: ModerationStore;
   readonly reactions: ReactionStore;
   readonly mentions: MentionStore;
+  readonly search: SearchIndex;
   readonly attachments: AttachmentStore;
 
   /** `signer` signs the URLs of files as messages are presented (null: unsigned paths, for tools). */
@@ -37,6 +39,7 @@ export class RoomStore {
     this.moderation = new ModerationStore(storage.sql);
     this.reactions = new ReactionStore(storage.sql);
     this.mentions = new MentionStore(storage.sql);
+    this.search = new SearchIndex(storage.sql);
   }
 
   /** Everything is gone (the room was deleted): start over with an empty schema and no caches. */
@@ -54,3 +57,4 @@ export type { AttachmentRow, CompletedUpload } from "./attachments";
 export type { NotifyLevel, RoomMember } from "./members";
 export type { NewMessage, Page, PageAround, Stored, Timeline } from "./messages";
 export type { AuditEntry, Ban, Mute, Report } from "./moderation";
+export type { SearchCursor, SearchHit, SearchTerms } from "./search";

@@ -15,6 +15,9 @@ import type { AttachmentRow, AttachmentStore } from "./attachments";
 // A thread reply has its own room seq like any message (so resume, receipts and idempotency are
 // unchanged) and names its root in thread_seq; the main timeline leaves replies out and numbers its
 // own messages (main_ordinal), which is what unread counts count. A root keeps its thread counters.
+//
+// Every write of a body here (append, edit, tombstone) also updates the search index: triggers of
+// migration 0005_search do it in the same statement (see ./search.ts for why triggers).
 
 type MessageRow = {
   seq: number;
@@ -126,6 +129,19 @@ export class MessageStore {
   get(seq: number): Message | null {
     const row = this.sql.exec<MessageRow>("SELECT * FROM messages WHERE seq = ?", seq).toArray()[0];
     return row ? (this.present([row])[0] ?? null) : null;
+  }
+
+  /** These messages, in the order asked (seqs that do not exist are left out). */
+  bySeqs(seqs: number[]): Message[] {
+    const rows: MessageRow[] = [];
+    // SQLite in workerd takes at most 100 bound variables per statement.
+    for (let start = 0; start < seqs.length; start += 90) {
+      const chunk = seqs.slice(start, start + 90);
+      const query = `SELECT * FROM messages WHERE seq IN (${chunk.map(() => "?").join(",")})`;
+      rows.push(...this.sql.exec<MessageRow>(query, ...chunk).toArray());
+    }
+    const bySeq = new Map(this.present(rows).map((message) => [message.seq, message]));
+    return seqs.map((seq) => bySeq.get(seq)).filter((message): message is Message => message !== undefined);
   }
 
   byClientId(userId: string, clientId: string): Message | null {

@@ -152,6 +152,51 @@ export const roomMigrations: RoomMigration[] = [
       "ALTER TABLE messages ADD COLUMN link_preview TEXT",
     ],
   },
+  {
+    // Search (API.md "Search"): an FTS5 index of what can be found, written by triggers in the same
+    // transaction as the message (see store/search.ts for why triggers), and filled here from the
+    // messages rooms already have, so the first search after the upgrade finds old ones too.
+    //
+    // It indexes a view, not the table: only live text messages are searchable (a deleted one has
+    // no body and is never found; a call message has none), and the author's id without its hyphens,
+    // one token that from:username matches. The view is also what snippet() reads the text from, so
+    // the index and the text it highlights can never disagree. bm25 weighs the author column 0.
+    name: "0005_search",
+    statements: [
+      `CREATE VIEW IF NOT EXISTS searchable_messages AS
+         SELECT seq, body, replace(user_id, '-', '') AS author FROM messages
+         WHERE deleted_at IS NULL AND kind = 'text'`,
+      `CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5(
+         body, author,
+         content = 'searchable_messages', content_rowid = 'seq',
+         tokenize = 'unicode61 remove_diacritics 2'
+       )`,
+      `CREATE TRIGGER IF NOT EXISTS messages_fts_insert AFTER INSERT ON messages
+         WHEN new.deleted_at IS NULL AND new.kind = 'text'
+       BEGIN
+         INSERT INTO messages_fts (rowid, body, author) VALUES (new.seq, new.body, replace(new.user_id, '-', ''));
+       END`,
+      // An edit or a delete: out with what was indexed (an external-content index must be told the
+      // old text exactly), in with what is searchable now. Pins and thread counters fire nothing.
+      `CREATE TRIGGER IF NOT EXISTS messages_fts_update AFTER UPDATE OF body, deleted_at, kind ON messages
+       BEGIN
+         INSERT INTO messages_fts (messages_fts, rowid, body, author)
+           SELECT 'delete', old.seq, old.body, replace(old.user_id, '-', '')
+           WHERE old.deleted_at IS NULL AND old.kind = 'text';
+         INSERT INTO messages_fts (rowid, body, author)
+           SELECT new.seq, new.body, replace(new.user_id, '-', '')
+           WHERE new.deleted_at IS NULL AND new.kind = 'text';
+       END`,
+      `CREATE TRIGGER IF NOT EXISTS messages_fts_delete AFTER DELETE ON messages
+         WHEN old.deleted_at IS NULL AND old.kind = 'text'
+       BEGIN
+         INSERT INTO messages_fts (messages_fts, rowid, body, author)
+           VALUES ('delete', old.seq, old.body, replace(old.user_id, '-', ''));
+       END`,
+      // The messages this room already has (the view holds exactly those that can be found).
+      "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')",
+    ],
+  },
 ];
 
 /** Applies the migrations this room has not applied yet, in order; returns their names. */
