@@ -1,10 +1,12 @@
 import type { AppEnv } from "./app-env";
 import { authRoutes } from "./auth/routes";
+import { iceServerRoutes } from "./calls/routes";
 import { docsRoutes } from "./http/docs";
 import { ApiError, errorResponse, handleError } from "./http/errors";
 import { securitySchemes } from "./http/openapi";
 import { openRoutes } from "./http/routers";
 import { apiSecurityHeaders, corsFromSettings, limitBodySize } from "./http/security";
+import { callRoutes } from "./rooms/call-routes";
 import { conversationRoutes } from "./rooms/conversation-routes";
 import { directRoutes } from "./rooms/direct-routes";
 import { memberRoutes } from "./rooms/member-routes";
@@ -40,6 +42,8 @@ function routes() {
       .route("/api/rooms", moderationRoutes)
       .route("/api/rooms", reportRoutes)
       .route("/api/rooms", roomRoutes)
+      .route("/api/rooms", callRoutes)
+      .route("/api/calls", iceServerRoutes)
   );
 }
 

@@ -2,6 +2,7 @@ import type { RoomFrame } from "../protocol/frames";
 import type { Message } from "../protocol/messages";
 import { Connections } from "../sockets/connections";
 import { AlarmClock } from "./alarms";
+import { Calls } from "./calls";
 import { Composing } from "./composing";
 import { Connecting } from "./connecting";
 import { Editing } from "./editing";
@@ -45,6 +46,7 @@ export class RoomConcerns {
   readonly threads: Threads;
   readonly mentions: Mentions;
   readonly pins: Pins;
+  readonly calls: Calls;
 
   constructor(ctx: DurableObjectState, env: Env) {
     const parts: RoomParts = {
@@ -71,7 +73,14 @@ export class RoomConcerns {
       stored: (message) => this.stored(message),
       committed: () => this.roomList.changed(),
     });
-    this.connecting = new Connecting(parts, this.membership, this.presence, this.receipts);
+    this.calls = new Calls(parts, {
+      refusalToJoin: refusalToPost,
+      posted: (message) => {
+        this.stored(message);
+        parts.ctx.waitUntil(this.roomList.changed());
+      },
+    });
+    this.connecting = new Connecting(parts, this.membership, this.presence, this.receipts, this.calls);
     this.editing = new Editing(parts, {
       changed: (message, last) => this.changed(message, last),
       moderated: (actorId, message) =>
@@ -83,10 +92,12 @@ export class RoomConcerns {
     this.sessionEnds = new SessionEnds(parts);
     this.reactions = new Reactions(parts, refusalToPost);
     this.pins = new Pins(parts);
-    // One alarm serves them all: typing expiry, sockets whose token expired, the summary flush.
+    // One alarm serves them all: typing expiry, sockets whose token expired, the summary flush,
+    // a call that rang unanswered.
     parts.alarms.register(this.typing);
     parts.alarms.register(this.sessionEnds);
     parts.alarms.register(this.roomList);
+    parts.alarms.register(this.calls);
   }
 
   /** A new message is stored: tell everyone, and let each concern react. Nothing is sent before this. */

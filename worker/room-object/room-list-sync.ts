@@ -1,6 +1,7 @@
 import { and, eq, lt, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { memberships, rooms } from "../db/schema";
+import { callPreview } from "../protocol/call-text";
 import { pushRoomSummaries } from "../room-list/live";
 import type { AlarmTask } from "./alarms";
 import type { RoomParts } from "./parts";
@@ -63,7 +64,7 @@ export class RoomListSync implements AlarmTask {
         mainCount: store.messages.mainCount(),
         lastMessageSeq: last?.seq ?? null,
         lastMessageUserId: last?.userId ?? null,
-        lastMessagePreview: last ? preview(last.body) : null,
+        lastMessagePreview: last ? preview(last.call ? callPreview(last.call) : last.body) : null,
         lastMessageAt: last ? new Date(last.createdAt) : null,
         lastActivityAt: last
           ? sql`max(${rooms.lastActivityAt}, ${Date.parse(last.createdAt)})`

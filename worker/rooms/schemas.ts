@@ -33,6 +33,7 @@ const messageExample = {
   pinnedAt: null,
   pinnedBy: null,
   thread: { replyCount: 3, lastReplyAt: examples.time, participantIds: [examples.userId] },
+  call: null,
 };
 
 export const MessageDoc = MessageSchema.openapi("Message", { example: messageExample });

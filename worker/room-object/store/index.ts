@@ -1,3 +1,4 @@
+import { CallStore } from "./calls";
 import { MemberStore } from "./members";
 import { MentionStore } from "./mentions";
 import { MessageStore } from "./messages";
@@ -18,6 +19,7 @@ export class RoomStore {
   readonly moderation: ModerationStore;
   readonly reactions: ReactionStore;
   readonly mentions: MentionStore;
+  readonly calls: CallStore;
 
   constructor(private readonly storage: DurableObjectStorage) {
     migrate(storage);
@@ -28,6 +30,7 @@ export class RoomStore {
     this.moderation = new ModerationStore(storage.sql);
     this.reactions = new ReactionStore(storage.sql);
     this.mentions = new MentionStore(storage.sql);
+    this.calls = new CallStore(storage.sql);
   }
 
   /** Everything is gone (the room was deleted): start over with an empty schema and no caches. */
@@ -38,9 +41,11 @@ export class RoomStore {
     this.messages.forget();
     this.receipts.forget();
     this.members.forget();
+    this.calls.forget();
   }
 }
 
+export type { CurrentCall } from "./calls";
 export type { NotifyLevel, RoomMember } from "./members";
 export type { NewMessage, Page, PageAround, Stored, Timeline } from "./messages";
 export type { AuditEntry, Ban, Mute, Report } from "./moderation";
