@@ -39,6 +39,7 @@ function message(seq: number, userId: string, overrides: Partial<Message> = {}):
     pinnedAt: null,
     pinnedBy: null,
     thread: null,
+    call: null,
     ...overrides,
   };
 }
@@ -126,6 +127,8 @@ describe("presence, receipts and typing", () => {
       lastSeq: 4,
       online: ["bob"],
       receipts: [{ userId: "bob", deliveredSeq: 3, readSeq: 2 }],
+      connectionId: "c-me",
+      call: { participants: [] },
     });
     expect([...state.online]).toEqual(["bob"]);
     state = frames(

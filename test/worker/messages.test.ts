@@ -59,6 +59,7 @@ describe("sending a message", () => {
       pinnedAt: null,
       pinnedBy: null,
       thread: null,
+      call: null,
     });
     expect(new Date(response.body.createdAt).toISOString()).toBe(response.body.createdAt);
     const second = await send(owner.accessToken, room.id, "two");

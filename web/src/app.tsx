@@ -3,8 +3,11 @@ import { answer } from "./api/answers";
 import { api } from "./api/client";
 import { currentSession, onSessionChange, type Session, signOut } from "./api/session";
 import type { ChannelFrame, RoomSummary } from "./api/types";
+import { calls } from "./call/calls";
 import { AuthScreen } from "./components/AuthScreen";
 import { CreateRoomDialog, DirectDialog, DiscoverDialog, ProfileDialog } from "./components/Dialogs";
+import { CallAudio, FloatingCall } from "./components/FloatingCall";
+import { IncomingCalls } from "./components/IncomingCalls";
 import { RoomView } from "./components/RoomView";
 import { type DialogName, Sidebar } from "./components/Sidebar";
 import { showError, Toasts } from "./components/Toasts";
@@ -37,7 +40,10 @@ function Chat({ session }: { session: Session }) {
         .catch((error) => showError("Could not load your rooms", error));
     const channel = openLiveSocket<ChannelFrame>({
       path: () => "/ws",
-      onFrame: (frame) => setRooms((current) => (current ? applyRoomFrame(current, frame) : current)),
+      onFrame: (frame) => {
+        setRooms((current) => (current ? applyRoomFrame(current, frame) : current));
+        calls.channelFrame(frame);
+      },
       onState: (state) => {
         setConnection(state);
         // Whatever changed while we were away is in a fresh list.
@@ -102,6 +108,9 @@ function Chat({ session }: { session: Session }) {
       {dialog === "discover" && <DiscoverDialog onClose={() => setDialog(null)} />}
       {dialog === "direct" && <DirectDialog onClose={() => setDialog(null)} />}
       {dialog === "profile" && <ProfileDialog session={session} onClose={() => setDialog(null)} />}
+      <IncomingCalls me={userId} />
+      <FloatingCall openRoomId={roomId} />
+      <CallAudio />
       <Toasts />
     </div>
   );

@@ -2,6 +2,14 @@
 // nothing here is a hand-copied shape, so a change on the server shows up here as a type error.
 
 export type { AuthResult } from "../../../worker/auth/schemas";
+export type { IceServer } from "../../../worker/calls/ice-servers";
+export { callDuration, callPreview, isMissedCall } from "../../../worker/protocol/call-text";
+export type {
+  CallParticipant,
+  CallSignal,
+  CallSummary,
+  RingingStopped,
+} from "../../../worker/protocol/calls";
 export type {
   ChannelFrame,
   ClientFrame,
@@ -11,8 +19,10 @@ export type {
   RoomFrame,
 } from "../../../worker/protocol/frames";
 export {
+  CALL_RING_MS,
   CloseCode,
   characterCount,
+  DEFAULT_MAX_CALL_PARTICIPANTS,
   MAX_MESSAGE_CHARS,
   TYPING_TIMEOUT_MS,
 } from "../../../worker/protocol/limits";

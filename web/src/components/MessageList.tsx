@@ -2,6 +2,7 @@ import type { Member, Message, Receipt } from "../api/types";
 import { clockTime, dayLabel, sameDay } from "../format";
 import type { PendingSend } from "../state/timeline";
 import { Avatar } from "./Avatar";
+import { CallEvent } from "./CallEvent";
 import { type MessageAction, MessageActions } from "./MessageActions";
 import { RichText } from "./RichText";
 
@@ -46,7 +47,9 @@ function actionsFor(message: Message, own: boolean, props: Props): MessageAction
 export function MessageList(props: Props) {
   const items: preact.JSX.Element[] = [];
   let previous: Message | null = null;
-  const lastOwnSeq = [...props.messages].reverse().find((message) => message.userId === props.me)?.seq;
+  const lastOwnSeq = [...props.messages]
+    .reverse()
+    .find((message) => message.userId === props.me && message.call === null)?.seq;
   for (const message of props.messages) {
     if (!previous || !sameDay(previous.createdAt, message.createdAt)) {
       items.push(
@@ -55,8 +58,23 @@ export function MessageList(props: Props) {
         </li>,
       );
     }
+    if (message.call) {
+      // A finished call is an event of the room, not something someone said.
+      items.push(
+        <CallEvent
+          key={message.seq}
+          message={message}
+          call={message.call}
+          me={props.me}
+          members={props.members}
+        />,
+      );
+      previous = message;
+      continue;
+    }
     const grouped =
       previous !== null &&
+      previous.call === null &&
       previous.userId === message.userId &&
       sameDay(previous.createdAt, message.createdAt) &&
       Date.parse(message.createdAt) - Date.parse(previous.createdAt) < GROUP_GAP_MS;

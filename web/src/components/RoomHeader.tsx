@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import type { Member, RoomDetail } from "../api/types";
 import type { ConnectionState } from "../realtime/live-socket";
 import { navigate } from "../router";
@@ -18,6 +19,8 @@ export function RoomHeader(props: {
   connection: ConnectionState;
   panelShown: boolean;
   onTogglePanel: () => void;
+  /** What else the room offers here (the call buttons). */
+  actions?: ComponentChildren;
 }) {
   const { room, peer } = props;
   const direct = room?.kind === "direct";
@@ -39,6 +42,7 @@ export function RoomHeader(props: {
           <span class="dot" aria-hidden="true" /> {CONNECTION_LABELS[props.connection]}
         </span>
       )}
+      {props.actions}
       {direct && peer && (
         <button
           type="button"

@@ -1,6 +1,7 @@
 import { useMemo, useState } from "preact/hooks";
 import type { Session } from "../api/session";
 import type { Member, Message } from "../api/types";
+import { calls, useCalls } from "../call/calls";
 import { useMessageActions } from "../room/use-message-actions";
 import { useOlderHistory } from "../room/use-older-history";
 import { useReadMarker } from "../room/use-read-marker";
@@ -9,6 +10,8 @@ import { useScrollAnchor } from "../room/use-scroll-anchor";
 import { navigate } from "../router";
 import { isOnline, typingLine } from "../state/room";
 import { lastSeq } from "../state/timeline";
+import { CallButtons } from "./CallButtons";
+import { CallView } from "./CallView";
 import { Composer } from "./Composer";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { MemberPanel } from "./MemberPanel";
@@ -46,6 +49,7 @@ export function RoomView(props: {
     send: open.socket.send,
     onRead: props.onRead,
   });
+  const call = useCalls();
   const membersById = useMemo(
     () => new Map<string, Member>((state.room?.members ?? []).map((member) => [member.userId, member])),
     [state.room],
@@ -77,7 +81,19 @@ export function RoomView(props: {
         connection={state.connection}
         panelShown={panelShown}
         onTogglePanel={() => setPanelShown((shown) => !shown)}
+        actions={
+          room && (
+            <CallButtons
+              participants={state.call}
+              inThisCall={call.active?.roomId === props.roomId}
+              onCall={(video) => void calls.start(props.roomId, me, video)}
+            />
+          )
+        }
       />
+      {call.active?.roomId === props.roomId && call.session && (
+        <CallView view={call.active} session={call.session} />
+      )}
       <div class="room-body">
         <section
           class="timeline"

@@ -1,0 +1,203 @@
+import type { CallSignal, IceServer } from "../api/types";
+
+// One link of the mesh: our RTCPeerConnection to one other person in the call, negotiated with the
+// "perfect negotiation" pattern of the WebRTC spec (w3c.github.io/webrtc-pc, §10.7). Either side
+// may offer whenever it needs to (it joined, turned its camera on, restarts ICE); when both offer
+// at once, the polite side yields (rolls back and answers) and the impolite side ignores the
+// offer it did not expect, so glare never breaks the call. Which side is polite follows from the
+// two connection ids (state/call.ts), so both agree without asking.
+//
+// A link belongs to a person, not to a connection: when their seat moves to a new socket (a token
+// refresh, a reconnect) the link stays and only the address of their signals changes.
+
+export type LinkState = "connecting" | "connected" | "reconnecting" | "lost";
+
+/** Higher than this (0..1, from the receiver's statistics) counts as speaking. */
+const SPEAKING_LEVEL = 0.03;
+/** A path that stayed "disconnected" this long is restarted rather than waited for. */
+const DISCONNECTED_RESTART_MS = 3000;
+/** After this many restarts that did not bring it back, the link counts as lost. */
+const RESTARTS_BEFORE_LOST = 3;
+
+/** What we send: a microphone and a picture (camera or screen), each possibly none. */
+export type LocalTracks = {
+  audio: MediaStreamTrack | null;
+  video: MediaStreamTrack | null;
+  stream: MediaStream;
+};
+
+export type LinkOptions = {
+  userId: string;
+  connectionId: string;
+  iceServers: IceServer[];
+  polite: () => boolean;
+  local: () => LocalTracks;
+  send: (signal: CallSignal) => void;
+  /** Something the view shows changed: state, tracks. */
+  changed: () => void;
+};
+
+export class PeerLink {
+  readonly userId: string;
+  /** Their current connection: where our signals go. */
+  connectionId: string;
+  readonly pc: RTCPeerConnection;
+  /** What they send us, gathered from their tracks as they arrive. */
+  readonly stream = new MediaStream();
+  state: LinkState = "connecting";
+  speaking = false;
+  private makingOffer = false;
+  private ignoreOffer = false;
+  private settingRemoteAnswer = false;
+  private restarts = 0;
+  private disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Signals are applied one after the other, in the order they came. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: LinkOptions) {
+    this.userId = options.userId;
+    this.connectionId = options.connectionId;
+    const iceServers = options.iceServers.map(({ urls, username, credential }) => ({
+      urls,
+      username,
+      credential,
+    }));
+    this.pc = new RTCPeerConnection({ iceServers });
+    this.pc.onnegotiationneeded = () => void this.offer();
+    this.pc.onicecandidate = ({ candidate }) => {
+      // The end of candidates needs no telling: Chrome and Firefox connect without it.
+      if (!candidate) return;
+      const { sdpMid, sdpMLineIndex, usernameFragment } = candidate;
+      this.options.send({
+        candidate: { candidate: candidate.candidate, sdpMid, sdpMLineIndex, usernameFragment },
+      });
+    };
+    this.pc.ontrack = ({ track }) => {
+      for (const old of this.stream.getTracks().filter((each) => each.kind === track.kind))
+        this.stream.removeTrack(old);
+      this.stream.addTrack(track);
+      this.options.changed();
+    };
+    this.pc.onconnectionstatechange = () => this.followConnection();
+    void this.sendLocal();
+  }
+
+  /** A signal from them (a description or a candidate). */
+  receive(signal: CallSignal): void {
+    this.queue = this.queue
+      .then(() => ("sdp" in signal ? this.description(signal.sdp) : this.candidate(signal.candidate)))
+      .catch((error: unknown) => console.warn("call signal from", this.userId, "not applied", error));
+  }
+
+  /** Sends what we have now; negotiates only where a new media line is needed. */
+  async sendLocal(): Promise<void> {
+    const { audio, video, stream } = this.options.local();
+    await this.setTrack("audio", audio, stream);
+    await this.setTrack("video", video, stream);
+  }
+
+  private async setTrack(
+    kind: "audio" | "video",
+    track: MediaStreamTrack | null,
+    stream: MediaStream,
+  ): Promise<void> {
+    const transceiver = this.pc
+      .getTransceivers()
+      .find((each) => each.currentDirection !== "stopped" && each.receiver.track.kind === kind);
+    if (!transceiver) {
+      if (track) this.pc.addTrack(track, stream);
+      return;
+    }
+    if (track && !transceiver.direction.includes("send")) transceiver.direction = "sendrecv";
+    if (transceiver.sender.track !== track) await transceiver.sender.replaceTrack(track);
+  }
+
+  /** The network changed (or the path failed): find a new path without a new call. */
+  restartIce(): void {
+    if (this.pc.connectionState === "closed") return;
+    this.pc.restartIce();
+  }
+
+  /**
+   * Whether they are speaking, from the level of what we receive; returns whether we are, from the
+   * level of what we send (both from the connection's statistics, so no audio graph is needed).
+   */
+  async measure(): Promise<boolean> {
+    let theirs = 0;
+    let ours = 0;
+    for (const report of (await this.pc.getStats()).values()) {
+      const level = Number(report.audioLevel ?? 0);
+      if (report.type === "inbound-rtp" && report.kind === "audio") theirs = Math.max(theirs, level);
+      if (report.type === "media-source" && report.kind === "audio") ours = Math.max(ours, level);
+    }
+    const speaking = theirs > SPEAKING_LEVEL;
+    if (speaking !== this.speaking) {
+      this.speaking = speaking;
+      this.options.changed();
+    }
+    return ours > SPEAKING_LEVEL;
+  }
+
+  close(): void {
+    clearTimeout(this.disconnectedTimer);
+    this.pc.close();
+  }
+
+  private async offer(): Promise<void> {
+    try {
+      this.makingOffer = true;
+      await this.pc.setLocalDescription();
+      this.sendDescription();
+    } catch (error) {
+      console.warn("offer to", this.userId, "failed", error);
+    } finally {
+      this.makingOffer = false;
+    }
+  }
+
+  private async description(description: RTCSessionDescriptionInit): Promise<void> {
+    // An offer collides with ours unless we are stable (or just applying their answer).
+    const ready = !this.makingOffer && (this.pc.signalingState === "stable" || this.settingRemoteAnswer);
+    const collision = description.type === "offer" && !ready;
+    this.ignoreOffer = !this.options.polite() && collision;
+    if (this.ignoreOffer) return;
+    this.settingRemoteAnswer = description.type === "answer";
+    await this.pc.setRemoteDescription(description); // the polite side rolls back its own offer here
+    this.settingRemoteAnswer = false;
+    if (description.type !== "offer") return;
+    await this.sendLocal(); // their offer may carry media lines we can now send on
+    await this.pc.setLocalDescription();
+    this.sendDescription();
+  }
+
+  private async candidate(candidate: RTCIceCandidateInit): Promise<void> {
+    try {
+      await this.pc.addIceCandidate(candidate);
+    } catch (error) {
+      // Candidates of an offer we ignored belong to nothing here.
+      if (!this.ignoreOffer) throw error;
+    }
+  }
+
+  private sendDescription(): void {
+    const local = this.pc.localDescription;
+    if (local && local.type !== "rollback") this.options.send({ sdp: { type: local.type, sdp: local.sdp } });
+  }
+
+  private followConnection(): void {
+    clearTimeout(this.disconnectedTimer);
+    const state = this.pc.connectionState;
+    if (state === "connected") {
+      this.restarts = 0;
+      this.state = "connected";
+    } else if (state === "disconnected" || state === "failed") {
+      this.state = this.restarts >= RESTARTS_BEFORE_LOST ? "lost" : "reconnecting";
+      const wait = state === "failed" ? 0 : DISCONNECTED_RESTART_MS;
+      this.disconnectedTimer = setTimeout(() => {
+        this.restarts += 1;
+        this.restartIce();
+      }, wait);
+    }
+    this.options.changed();
+  }
+}
