@@ -17,11 +17,11 @@ export type TestServer = {
   dispose: () => Promise<void>;
 };
 
-/** A fresh Hubbub on a free port with an empty database of its own. */
-export async function startTestServer(): Promise<TestServer> {
+/** A fresh Hubbub on a free port with an empty database of its own, with these settings (vars). */
+export async function startTestServer(settings: Record<string, string> = {}): Promise<TestServer> {
   const persistTo = mkdtempSync(join(tmpdir(), "hubbub-e2e-"));
   await applyLocalMigrations(persistTo, true);
-  const vars = { JWT_SECRET: randomBytes(32).toString("base64url") };
+  const vars = { ...settings, JWT_SECRET: randomBytes(32).toString("base64url") };
   let server: LocalServer = await startLocalServer({ persistTo, vars });
   const port = server.port;
   return {
