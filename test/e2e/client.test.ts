@@ -1,14 +1,14 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSocket } from "../shared/node-client.ts";
 import { launchBrowser, screenshotPath } from "./browser.ts";
+import { bubble, composer, focused, live, nativeDialogs, pages, send } from "./pages.ts";
 import { call, startTestServer, type TestServer } from "./server.ts";
 
 // The web client as two people use it: two browser contexts against a real `wrangler dev`.
 
 let server: TestServer;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
@@ -19,64 +19,7 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-async function signUp(username: string, viewport = { width: 1200, height: 780 }): Promise<Page> {
-  const context = await browser.newContext({ viewport });
-  contexts.push(context);
-  const page = await context.newPage();
-  await page.goto(server.url);
-  await page.getByRole("tab", { name: "Create account" }).click();
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByRole("button", { name: "Create account" }).last().click();
-  await page.getByText(`Welcome, ${username}`).waitFor();
-  return page;
-}
-
-const composer = (page: Page) => page.getByRole("textbox", { name: /^Message / });
-const bubble = (page: Page, text: string) =>
-  page.locator(".message:not(.pending) .bubble", { hasText: text });
-const live = (page: Page) => page.locator('.room[data-connection="live"]').waitFor();
-
-async function send(page: Page, text: string) {
-  await composer(page).fill(text);
-  await composer(page).press("Enter");
-}
-
-/** Creates a public room from the page and waits until it is live there; returns its id. */
-async function createRoom(page: Page, name: string): Promise<string> {
-  await page.getByRole("button", { name: "New room" }).click();
-  await page.getByLabel("Name").fill(name);
-  await page.getByRole("button", { name: "Create room" }).click();
-  await live(page);
-  return new URL(page.url()).pathname.split("/").at(-1) ?? "";
-}
-
-/** Someone who uses the API directly (as curl would), with their access token. */
-async function personOverApi(username: string): Promise<{ id: string; token: string }> {
-  const reply = await call(server, "POST", "/api/auth/register", {
-    body: { username, password: "correct horse battery" },
-  });
-  const user = reply.body?.user as { id: string };
-  return { id: user.id, token: String(reply.body?.accessToken) };
-}
-
-/** What a screen reader would announce for the focused element: its label, else its text. */
-function focused(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const element = document.activeElement;
-    return element?.getAttribute("aria-label") || element?.textContent?.trim() || "";
-  });
-}
-
-/** Native alert/confirm/prompt boxes the page opened (the app must use its own UI instead). */
-function nativeDialogs(page: Page): string[] {
-  const seen: string[] = [];
-  page.on("dialog", (dialog) => {
-    seen.push(`${dialog.type()}: ${dialog.message()}`);
-    void dialog.dismiss();
-  });
-  return seen;
-}
+const { signUp, createRoom, personOverApi } = pages(() => ({ server, browser }));
 
 describe("the web client", () => {
   it("validates sign-up fields inline before asking the server", async () => {
@@ -256,7 +199,7 @@ describe("the web client", () => {
     await mia.getByRole("status").filter({ hasText: "ned is typing…" }).waitFor();
     socket.ws.close();
 
-    // Ned's message: as the owner, Mia may delete it (not edit it), from its actions menu.
+    // Ned's message: as the owner, Mia may delete it (not edit it) or report it, from its actions menu.
     await call(server, "POST", `/api/rooms/${roomId}/messages`, {
       token: ned.token,
       body: { body: "off topic" },
@@ -265,7 +208,10 @@ describe("the web client", () => {
       .locator(".message", { hasText: "off topic" })
       .getByRole("button", { name: "Message actions" })
       .click();
-    expect(await mia.getByRole("menu").getByRole("menuitem").allTextContents()).toEqual(["Delete"]);
+    expect(await mia.getByRole("menu").getByRole("menuitem").allTextContents()).toEqual([
+      "Report…",
+      "Delete",
+    ]);
     await mia.getByRole("menuitem", { name: "Delete" }).click();
     await mia
       .getByRole("alertdialog", { name: "Delete message" })

@@ -31,6 +31,8 @@ describe("chatting through wrangler dev", () => {
 
     const aliceSocket = await openSocket(socketUrl(alice.accessToken));
     const bobSocket = await openSocket(socketUrl(bob.accessToken, 0));
+    // The welcome may still be on its way when "open" resolves: wait for it, then check it came first.
+    await aliceSocket.next("welcome");
     expect(aliceSocket.frames[0]?.type).toBe("welcome");
     await aliceSocket.next("presence", (frame) => frame.userId === bob.user.id && frame.online);
 

@@ -1,4 +1,4 @@
-import type { ChannelFrame, RoomFrame } from "../../worker/protocol/frames.ts";
+import type { Batched, ChannelFrame, RoomFrame } from "../../worker/protocol/frames.ts";
 
 // One socket harness for every suite, whatever runtime holds the socket: workerd's WebSocket in
 // test/worker (test/worker/helpers.ts opens it through SELF), the `ws` package in test/e2e and
@@ -29,8 +29,10 @@ export type Closed = { code: number; reason: string };
 export type TestSocket<Raw extends MinimalSocket = MinimalSocket> = {
   /** The runtime's own socket, for what only it can do (e.g. `ws`'s terminate()). */
   ws: Raw;
-  /** Every frame received so far, in order (the server sends only JSON text). */
+  /** Every frame received so far, in order (the server sends only JSON text), batches unpacked. */
   frames: ServerFrame[];
+  /** The size of each `batch` frame received (a socket opened with ?batch=1). */
+  batches: number[];
   /** The first frame of this type matching `where`, already received or yet to come. */
   next<K extends ServerFrame["type"]>(
     type: K,
@@ -76,6 +78,7 @@ const openSockets = new Set<TestSocket>();
  */
 export function recordSocket<Raw extends MinimalSocket>(ws: Raw): TestSocket<Raw> {
   const frames: ServerFrame[] = [];
+  const batches: number[] = [];
   const listeners = new Set<() => void>();
   let closedWith: Closed | undefined;
   let resolveClosed: (value: Closed) => void = () => {};
@@ -84,7 +87,14 @@ export function recordSocket<Raw extends MinimalSocket>(ws: Raw): TestSocket<Raw
   });
   ws.addEventListener("message", (event) => {
     const data = typeof event.data === "string" ? event.data : String(event.data);
-    frames.push(JSON.parse(data) as ServerFrame);
+    const received = JSON.parse(data) as Batched<ServerFrame>;
+    // A socket opened with ?batch=1 may get several frames in one: they are recorded one by one.
+    if ("frames" in received && received.type === "batch") {
+      batches.push(received.frames.length);
+      frames.push(...received.frames);
+    } else {
+      frames.push(received as ServerFrame);
+    }
     for (const listener of listeners) listener();
   });
   ws.addEventListener("close", (event) => {
@@ -123,6 +133,7 @@ export function recordSocket<Raw extends MinimalSocket>(ws: Raw): TestSocket<Raw
   const socket: TestSocket<Raw> = {
     ws,
     frames,
+    batches,
     next(type, where, timeoutMs = WAIT_MS) {
       return waitUntil(
         () => matching(type, where)[0],

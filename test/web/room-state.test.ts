@@ -9,6 +9,7 @@ import {
   TYPING_SHOWN_MS,
   typingLine,
 } from "../../web/src/state/room.ts";
+import { sentenceText } from "../../web/src/state/sentence.ts";
 
 // One open room, driven by the frames of its socket and the answers of the API, as roomReducer
 // applies them: the member list, receipts, presence, typing and the timeline, without a browser.
@@ -109,6 +110,33 @@ describe("a room's member list", () => {
     expect(names(state)).toEqual(["Me"]);
   });
 
+  it("follows our own role: handing the room to Bob makes us an admin and him the owner", () => {
+    const memberInfo = (userId: string, role: Member["role"]) => ({
+      userId,
+      username: userId,
+      displayName: userId,
+      role,
+      avatarUrl: null,
+    });
+    const handed = frames(
+      openRoom(),
+      { type: "member", member: memberInfo("bob", "owner"), change: "updated" },
+      { type: "member", member: memberInfo(ME, "admin"), change: "updated" },
+    );
+    expect(handed.room?.role).toBe("admin");
+    expect(handed.room?.members.map((m) => [m.userId, m.role])).toEqual([
+      ["bob", "owner"],
+      [ME, "admin"],
+    ]);
+    // Someone else's change leaves our role alone.
+    const other = frames(openRoom(), {
+      type: "member",
+      member: memberInfo("bob", "admin"),
+      change: "updated",
+    });
+    expect(other.room?.role).toBe("owner");
+  });
+
   it("takes the details again after a reconnect, for changes made while away", () => {
     const state = roomReducer(openRoom(), {
       type: "details",
@@ -143,9 +171,9 @@ describe("presence, receipts and typing", () => {
 
   it("shows who is typing until they stop, send, or go quiet", () => {
     let state = frames(openRoom(), { type: "typing", userId: "bob", typing: true });
-    expect(typingLine(state, NOW)).toBe("Bob is typing…");
+    expect(sentenceText(typingLine(state, NOW))).toBe("Bob is typing…");
     state = frames(state, { type: "message", message: message(1, "bob") });
-    expect(typingLine(state, NOW)).toBe("");
+    expect(sentenceText(typingLine(state, NOW))).toBe("");
     state = frames(state, { type: "typing", userId: "bob", typing: true });
     state = roomReducer(state, { type: "typing_faded", now: NOW + TYPING_SHOWN_MS + 1 });
     expect(state.typing.size).toBe(0);
@@ -155,15 +183,15 @@ describe("presence, receipts and typing", () => {
     const others = ["bob", "carol", "dan"].map((userId) => member(userId));
     let state = roomReducer(openRoom(), { type: "details", room: { ...room, members: others } });
     state = frames(state, { type: "typing", userId: ME, typing: true });
-    expect(typingLine(state, NOW)).toBe("");
+    expect(sentenceText(typingLine(state, NOW))).toBe("");
     state = frames(
       state,
       { type: "typing", userId: "bob", typing: true },
       { type: "typing", userId: "carol", typing: true },
     );
-    expect(typingLine(state, NOW)).toBe("bob and carol are typing…");
+    expect(sentenceText(typingLine(state, NOW))).toBe("bob and carol are typing…");
     state = frames(state, { type: "typing", userId: "dan", typing: true });
-    expect(typingLine(state, NOW)).toBe("Several people are typing…");
+    expect(sentenceText(typingLine(state, NOW))).toBe("Several people are typing…");
   });
 });
 

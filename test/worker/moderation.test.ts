@@ -334,3 +334,44 @@ describe("blocking", () => {
     expect(fromDan.status).toBe(403);
   });
 });
+
+describe("moderation's edges", () => {
+  it("refuses a report in a direct room, which has nobody to tell (403)", async () => {
+    const [ann, ben] = await Promise.all([signUp(), signUp()]);
+    const opened = await api<{ id: string }>("POST", "/api/rooms/direct", {
+      token: ann.accessToken,
+      body: { userId: ben.user.id },
+    });
+    const message = await send(ann.accessToken, opened.body.id, "hi");
+    const refused = await api("POST", `/api/rooms/${opened.body.id}/messages/${message.seq}/report`, {
+      token: ben.accessToken,
+      body: { reason: "rude" },
+    });
+    expect(refused.status).toBe(403);
+  });
+
+  it("keeps a room you are banned from out of Browse, and writes times in the audit log as ISO strings", async () => {
+    const { room, owner, member } = await roomWithCast("public");
+    await api("POST", `/api/rooms/${room.id}/bans`, {
+      token: owner.accessToken,
+      body: { userId: member.user.id, minutes: 60 },
+    });
+    const found = await api<{ rooms: { id: string }[] }>(
+      "GET",
+      `/api/rooms/discover?q=${encodeURIComponent(room.name)}`,
+      {
+        token: member.accessToken,
+      },
+    );
+    expect(found.body.rooms.map((each) => each.id)).not.toContain(room.id);
+    const log = await api<{ entries: { action: string; details?: { until?: string } }[] }>(
+      "GET",
+      `/api/rooms/${room.id}/audit`,
+      {
+        token: owner.accessToken,
+      },
+    );
+    const until = log.body.entries.find((entry) => entry.action === "member_banned")?.details?.until ?? "";
+    expect(new Date(until).toISOString()).toBe(until);
+  });
+});

@@ -423,6 +423,8 @@ describe("the message rate limit", () => {
   });
 
   it("is one limit per person per room, shared by all their sockets and REST", async () => {
+    // The bucket refills 10 a second, so each check sends a handful at once: with an allowance of
+    // its own a device or REST would pass all five; sharing the drained bucket, at most one or two.
     const { room, alice, bob } = await pair();
     const first = await joined(room.id, alice.accessToken);
     for (let index = 0; index < 25; index++)
@@ -430,17 +432,23 @@ describe("the message rate limit", () => {
     await first.next("error", (frame) => frame.code === "rate_limited");
     // Another device of the same person does not get a fresh allowance…
     const second = await joined(room.id, alice.accessToken);
-    second.send({ type: "message", body: "from another device", clientId: "b-1" });
-    expect(await second.next("error", (frame) => frame.clientId === "b-1")).toMatchObject({
-      code: "rate_limited",
-    });
+    for (let index = 0; index < 5; index++)
+      second.send({ type: "message", body: "from another device", clientId: `b-${index}` });
+    await second.sync();
+    const refusedFrames = second.all("error", (frame) => frame.code === "rate_limited");
+    expect(refusedFrames.length).toBeGreaterThanOrEqual(3);
     // …nor does REST…
-    const overRest = await api("POST", `/api/rooms/${room.id}/messages`, {
-      token: alice.accessToken,
-      body: { body: "with curl", clientId: "c-1" },
-    });
-    expect(overRest.status).toBe(429);
-    expect(Number(overRest.headers.get("retry-after"))).toBeGreaterThan(0);
+    const overRest = await Promise.all(
+      Array.from({ length: 5 }, (_, index) =>
+        api("POST", `/api/rooms/${room.id}/messages`, {
+          token: alice.accessToken,
+          body: { body: "with curl", clientId: `c-${index}` },
+        }),
+      ),
+    );
+    const refused = overRest.filter((answer) => answer.status === 429);
+    expect(refused.length).toBeGreaterThanOrEqual(3);
+    expect(Number(refused[0]?.headers.get("retry-after"))).toBeGreaterThan(0);
     // …while someone else in the room is not limited by it.
     const bobs = await joined(room.id, bob.accessToken);
     bobs.send({ type: "message", body: "my turn", clientId: "bob-1" });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { answer } from "./api/answers";
 import { api } from "./api/client";
 import { currentSession, onSessionChange, type Session, signOut } from "./api/session";
@@ -10,11 +10,11 @@ import { CallAudio, FloatingCall } from "./components/FloatingCall";
 import { IncomingCalls } from "./components/IncomingCalls";
 import { RoomView } from "./components/RoomView";
 import { type DialogName, Sidebar } from "./components/Sidebar";
-import { showError, Toasts } from "./components/Toasts";
+import { showError, showNotice, Toasts } from "./components/Toasts";
 import { ONE_PANE, useMediaQuery } from "./layout";
 import { type ConnectionState, openLiveSocket } from "./realtime/live-socket";
 import { useRoomRoute } from "./router";
-import { applyRoomFrame, markRoomRead, sortByActivity } from "./state/room-list";
+import { applyRoomFrame, channelNotice, markRoomRead, sortByActivity } from "./state/room-list";
 
 export function App() {
   const [session, setSession] = useState<Session | null>(currentSession());
@@ -28,7 +28,11 @@ function Chat({ session }: { session: Session }) {
   const [rooms, setRooms] = useState<RoomSummary[] | null>(null);
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [dialog, setDialog] = useState<DialogName | null>(null);
+  // Reports that arrived live, by room: the open room's settings reload their list when it grows.
+  const [reports, setReports] = useState<Record<string, number>>({});
   const userId = session.user.id;
+  const roomsNow = useRef<RoomSummary[]>([]);
+  roomsNow.current = rooms ?? [];
   // On a phone with no room open, the room list is the whole page: then it is the main landmark,
   // with the page's heading, instead of a navigation beside a hidden welcome.
   const listIsThePage = useMediaQuery(ONE_PANE) && !roomId;
@@ -43,6 +47,10 @@ function Chat({ session }: { session: Session }) {
       onFrame: (frame) => {
         setRooms((current) => (current ? applyRoomFrame(current, frame) : current));
         calls.channelFrame(frame);
+        const notice = channelNotice(roomsNow.current, frame);
+        if (notice) showNotice(notice);
+        if (frame.type === "report")
+          setReports((counts) => ({ ...counts, [frame.roomId]: (counts[frame.roomId] ?? 0) + 1 }));
       },
       onState: (state) => {
         setConnection(state);
@@ -86,10 +94,18 @@ function Chat({ session }: { session: Session }) {
           {sidebar}
           <main class="main">
             {roomId ? (
-              <RoomView key={roomId} roomId={roomId} session={session} onRead={onRead} />
+              <RoomView
+                key={roomId}
+                roomId={roomId}
+                session={session}
+                onRead={onRead}
+                reportCount={reports[roomId] ?? 0}
+              />
             ) : (
               <section class="room empty-state">
-                <h1>Welcome, {session.user.displayName}</h1>
+                <h1>
+                  Welcome, <bdi>{session.user.displayName}</bdi>
+                </h1>
                 <p class="muted">Pick a room on the left, or start something new.</p>
                 <div class="actions">
                   <button type="button" class="primary" onClick={() => setDialog("direct")}>

@@ -100,3 +100,9 @@ export type ChannelFrame =
   | { type: "pong" };
 
 export type RoomFrameOf<K extends RoomFrame["type"]> = Extract<RoomFrame, { type: K }>;
+
+/**
+ * What a socket opened with ?batch=1 receives: a frame as above, or several that were ready in the
+ * same turn, in order, in one `batch` frame (never nested).
+ */
+export type Batched<Frame> = Frame | { type: "batch"; frames: Frame[] };

@@ -12,6 +12,9 @@ import type { Role } from "../protocol/rooms";
 
 export type Caller = { roomId: string; userId: string; role: Role };
 
+/** Someone the Worker authenticated but did not look up: the room decides whether they are a member. */
+export type Visitor = { roomId: string; userId: string };
+
 export type Refusal = {
   ok: false;
   code: "invalid_request" | "forbidden" | "not_found" | "conflict" | "rate_limited";

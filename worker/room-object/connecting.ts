@@ -19,6 +19,7 @@ export type Arrival = {
   sessionId: string;
   expiresAt: number;
   since: number | null;
+  batch: boolean;
 };
 
 function refusal(status: 404 | 429, message: string): Response {
@@ -48,15 +49,8 @@ export class Connecting {
     const { 0: client, 1: server } = new WebSocketPair();
     const { userId, sessionId, expiresAt, roomId } = arrival;
     const connectionId = crypto.randomUUID();
-    const state = {
-      userId,
-      sessionId,
-      expiresAt,
-      typingUntil: 0,
-      typingShown: false,
-      connectionId,
-      call: null,
-    };
+    const batch = arrival.batch ? { batch: true } : {};
+    const state = { userId, sessionId, expiresAt, typingUntil: 0, typingShown: false, connectionId, call: null, ...batch };
     sockets.accept(server, state);
     sockets.send(server, {
       type: "welcome",

@@ -1,13 +1,20 @@
 import { eq } from "drizzle-orm";
 import { database } from "../db/client";
-import { memberships, users } from "../db/schema";
+import { memberships, rooms, users } from "../db/schema";
 import type { MemberChange, MemberInfo } from "../protocol/frames";
 import { CloseCode } from "../protocol/limits";
+import { type Caller, done, type Outcome, refuse, type Visitor } from "./api";
 import type { RoomParts } from "./parts";
 import type { NotifyLevel, RoomMember } from "./store";
 
 /** Bumped when the room's copy of its members gains a field that must be loaded again from D1. */
-const MEMBERS_VERSION = "2";
+const MEMBERS_VERSION = "3";
+/**
+ * Every change of membership reaches the room (the Worker tells it), so someone the room does not
+ * know is not a member. As a bound on any change that might not have (a failed call), a miss loads
+ * the list from D1 again when the copy is older than this.
+ */
+const RELOAD_ON_MISS_MS = 10 * 60_000;
 
 // Who is in the room. D1 holds the memberships (the room list needs them across rooms); the room
 // keeps a copy that the Worker updates with every change, so a socket cannot slip in between the
@@ -31,17 +38,33 @@ export class Membership {
 
   constructor(private readonly parts: RoomParts) {}
 
-  /** The member, after loading the list from D1 if this room never had it (or does not know them). */
+  /** The member, after loading the list from D1 if this room never had it (see RELOAD_ON_MISS_MS). */
   async find(roomId: string, userId: string): Promise<RoomMember | null> {
-    const members = this.parts.store.members;
-    if (this.parts.store.meta.get("membersLoaded") !== MEMBERS_VERSION || !members.get(userId))
-      await this.load(roomId);
+    const { members, meta } = this.parts.store;
+    const loaded = meta.get("membersLoaded");
+    const stale = Date.now() - Number(meta.get("membersLoadedAt") ?? 0) > RELOAD_ON_MISS_MS;
+    if (loaded !== MEMBERS_VERSION || (!members.get(userId) && stale)) await this.load(roomId);
     return members.get(userId);
   }
 
-  /** D1 is the source: a member the room did not hear about yet is found there. */
+  /**
+   * Who is calling, as the room knows them: a member with their role, or a refusal in API.md's
+   * terms (a public room's outsider: 403, join first; a private or direct room's: 404, it does not
+   * exist for them). The REST calls on messages ask this instead of D1.
+   */
+  async admit(visitor: Visitor): Promise<Outcome<Caller>> {
+    const member = await this.find(visitor.roomId, visitor.userId);
+    if (member) return done({ roomId: visitor.roomId, userId: visitor.userId, role: member.role });
+    if (this.parts.store.meta.get("kind") === "public") return refuse("forbidden", "Join this room first.");
+    return refuse("not_found", "No such room.");
+  }
+
+  /** D1 is the source. A room that does not exist there leaves nothing behind in this object. */
   private async load(roomId: string): Promise<void> {
-    const rows = await database(this.parts.env.DB)
+    const db = database(this.parts.env.DB);
+    const [room] = await db.select({ kind: rooms.kind }).from(rooms).where(eq(rooms.id, roomId));
+    if (!room) return;
+    const rows = await db
       .select({
         userId: memberships.userId,
         role: memberships.role,
@@ -53,7 +76,9 @@ export class Membership {
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(eq(memberships.roomId, roomId));
     this.parts.store.members.replace(rows.map((row) => ({ ...row, joinedAt: row.joinedAt.getTime() })));
+    this.parts.store.meta.set("kind", room.kind);
     this.parts.store.meta.set("membersLoaded", MEMBERS_VERSION);
+    this.parts.store.meta.set("membersLoadedAt", String(Date.now()));
   }
 
   changed(member: MemberInfo, change: MemberChange): void {

@@ -35,6 +35,9 @@ export type ModerationView =
   | { kind: "reports"; reports: Report[] }
   | { kind: "audit"; entries: AuditEntry[]; hasMore: boolean };
 
+/** Times leave the API as ISO strings (API.md conventions), the audit log's details included. */
+const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
 export class Moderation {
   constructor(
     private readonly parts: RoomParts,
@@ -54,7 +57,7 @@ export class Moderation {
           action: "member_banned",
           targetUserId: userId,
           seq: null,
-          details: { reason: action.reason, until: action.until },
+          details: { reason: action.reason, until: isoOrNull(action.until) },
         });
         if (this.parts.store.members.get(userId)) this.membership.changed(action.member, "left");
         this.parts.sockets.end(CloseCode.removedFromRoom, "You were banned from this room.", userId);
@@ -71,7 +74,7 @@ export class Moderation {
           actorId,
           action: "member_muted",
           targetUserId: action.userId,
-          details: { until: action.until },
+          details: { until: isoOrNull(action.until) },
         });
         return;
       case "unmute":

@@ -9,6 +9,8 @@ import type { RoomStore } from "./store";
 /** A room socket's state, kept in its attachment so that it survives hibernation. */
 export type SocketState = {
   userId: string;
+  /** Opened with ?batch=1: frames of one turn arrive as one `batch` frame (sockets/connections.ts). */
+  batch?: boolean;
   /** The sign-in session whose access token opened this socket: it ends with that session. */
   sessionId: string;
   /** When that access token expires (ms): the socket ends then (4001) and the client reconnects. */

@@ -7,15 +7,21 @@ import type { RoomParts } from "./parts";
 //
 // Delivery moves with every message to every member, so it is coalesced: a member's new delivery
 // marker is noted in memory and told to the room in one `receipt` per member per window, instead of
-// one per message. Read markers are written at once and told in the same window.
+// one per message. Read markers are written at once and told in the same window. In a room of more
+// than BIG_ROOM members, a move of the delivery marker alone is not told to everyone (API.md "Real
+// time, extended": the room's members would get members × messages frames for a tick that only a
+// direct chat's sender looks at); read markers always are, and the welcome carries all of them.
 
 const RECEIPT_WINDOW_MS = 250;
+const BIG_ROOM = 20;
 
 export class Receipts {
   /** userId → the highest seq that reached one of their sockets and is not yet recorded. */
   private readonly delivered = new Map<string, number>();
   /** Members whose markers moved since the last `receipt` frames. */
   private readonly moved = new Set<string>();
+  /** Those of them whose read marker moved (always told). */
+  private readonly read = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -38,13 +44,14 @@ export class Receipts {
   markRead(userId: string, seq: number): boolean {
     const target = Math.min(seq, this.parts.store.messages.lastSeq());
     if (!this.parts.store.receipts.readUpTo(userId, target)) return false;
+    this.read.add(userId);
     this.queue(userId);
     return true;
   }
 
   /** The author has read their own message. */
   authored(message: Message): void {
-    this.parts.store.receipts.readUpTo(message.userId, message.seq);
+    if (this.parts.store.receipts.readUpTo(message.userId, message.seq)) this.read.add(message.userId);
     this.queue(message.userId);
   }
 
@@ -53,6 +60,7 @@ export class Receipts {
     this.timer = undefined;
     this.delivered.clear();
     this.moved.clear();
+    this.read.clear();
   }
 
   private queue(userId: string): void {
@@ -67,7 +75,12 @@ export class Receipts {
     for (const [userId, seq] of this.delivered) if (store.deliveredUpTo(userId, seq)) this.moved.add(userId);
     this.delivered.clear();
     if (!this.flushPending()) store.saveDelivered();
-    for (const userId of this.moved) this.parts.sockets.broadcast({ type: "receipt", ...store.of(userId) });
+    const big = this.parts.store.members.count() > BIG_ROOM;
+    for (const userId of this.moved) {
+      if (big && !this.read.has(userId)) continue;
+      this.parts.sockets.broadcast({ type: "receipt", ...store.of(userId) });
+    }
     this.moved.clear();
+    this.read.clear();
   }
 }

@@ -3,7 +3,7 @@ import type { ClientFrame, ClientFrameOf, MemberChange, MemberInfo } from "../pr
 import type { Message } from "../protocol/messages";
 import { answerPingsWhileAsleep, completeClose } from "../sockets/lifecycle";
 import type { SessionMatch } from "../sockets/sessions";
-import type { Caller, Draft, HistoryQuery, Outcome } from "./api";
+import type { Caller, Draft, HistoryQuery, Outcome, Visitor } from "./api";
 import { parseClientFrame } from "./client-frames";
 import { RoomConcerns } from "./concerns";
 import type { ModerationAction, ModerationQuery, ModerationView } from "./moderation";
@@ -73,6 +73,7 @@ export class Room extends DurableObject<Env> {
     this.enter(roomId);
     const since = get("since");
     const arrival = {
+      batch: get("batch") === "1",
       roomId,
       userId,
       sessionId,
@@ -84,19 +85,21 @@ export class Room extends DurableObject<Env> {
     return answer;
   }
 
-  async sendMessage(caller: Caller, draft: Draft): Promise<Outcome<Stored>> {
-    this.enter(caller.roomId);
-    return this.room.sending.post(caller, draft);
+  // The message calls take a Visitor: the room knows its members and answers who may (no D1).
+
+  async sendMessage(visitor: Visitor, draft: Draft): Promise<Outcome<Stored>> {
+    const caller = await this.admit(visitor);
+    return caller.ok ? this.room.sending.post(caller.value, draft) : caller;
   }
 
-  async editMessage(caller: Caller, seq: number, body: string): Promise<Outcome<Message>> {
-    this.enter(caller.roomId);
-    return this.room.editing.edit(caller, seq, body);
+  async editMessage(visitor: Visitor, seq: number, body: string): Promise<Outcome<Message>> {
+    const caller = await this.admit(visitor);
+    return caller.ok ? this.room.editing.edit(caller.value, seq, body) : caller;
   }
 
-  async deleteMessage(caller: Caller, seq: number): Promise<Outcome<Message>> {
-    this.enter(caller.roomId);
-    return this.room.editing.delete(caller, seq);
+  async deleteMessage(visitor: Visitor, seq: number): Promise<Outcome<Message>> {
+    const caller = await this.admit(visitor);
+    return caller.ok ? this.room.editing.delete(caller.value, seq) : caller;
   }
 
   async react(
@@ -126,19 +129,20 @@ export class Room extends DurableObject<Env> {
   }
 
   /** Moves the caller's read marker forward (never back, never past the last message). */
-  async markRead(caller: Caller, seq: number): Promise<void> {
-    this.enter(caller.roomId);
-    await this.read(caller.userId, seq);
+  async markRead(visitor: Visitor, seq: number): Promise<Outcome<null>> {
+    const caller = await this.admit(visitor);
+    if (caller.ok) await this.read(caller.value.userId, seq);
+    return caller.ok ? { ok: true, value: null } : caller;
   }
 
-  async history(caller: Caller, query: HistoryQuery): Promise<Page> {
-    this.enter(caller.roomId);
-    return this.room.history.page(caller, query);
+  async history(visitor: Visitor, query: HistoryQuery): Promise<Outcome<Page>> {
+    const caller = await this.admit(visitor);
+    return caller.ok ? { ok: true, value: this.room.history.page(caller.value, query) } : caller;
   }
 
-  async historyAround(caller: Caller, seq: number, limit: number): Promise<PageAround> {
-    this.enter(caller.roomId);
-    return this.room.history.around(caller, seq, limit);
+  async historyAround(visitor: Visitor, seq: number, limit: number): Promise<Outcome<PageAround>> {
+    const caller = await this.admit(visitor);
+    return caller.ok ? { ok: true, value: this.room.history.around(caller.value, seq, limit) } : caller;
   }
 
   /** Someone joined, was added, changed role or profile, left or was removed: members' lists follow. */
@@ -223,6 +227,14 @@ export class Room extends DurableObject<Env> {
   }
 
   // ── Inside the room ───────────────────────────────────────────────────────────────────────────
+
+  /** A message call: the room's entry preamble, then whether the visitor is a member. */
+  private async admit(visitor: Visitor): Promise<Outcome<Caller>> {
+    // Nothing is written for someone refused: an unknown room id leaves no trace in this object.
+    const caller = await this.room.membership.admit(visitor);
+    if (caller.ok) this.enter(visitor.roomId);
+    return caller;
+  }
 
   /** Every call from the Worker: learn the room's id, and see every message received before it. */
   private enter(roomId: string): void {

@@ -7,7 +7,8 @@ import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/
 import { signedInRoutes } from "../http/routers";
 import { pushRoomSummaries } from "../room-list/live";
 import { roomAccess, roomObject } from "./access";
-import { directRoomKey, roomDetail } from "./room-model";
+import { announceMember, memberInfo } from "./member-events";
+import { directRoomKey, personOf, roomDetail } from "./room-model";
 import { DirectRoomBody, RoomDetailSchema } from "./schemas";
 
 // One-to-one rooms: exactly two people, one room per pair, whoever opens it first.
@@ -55,10 +56,13 @@ export const directRoutes = signedInRoutes().openapi(openDirect, async (c) => {
   const joinMe = db
     .insert(memberships)
     .values({ roomId: id, userId: me, role: "member", joinedAt: now })
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning({ userId: memberships.userId });
   let isNew = false;
   if (existing) {
-    await joinMe;
+    // Back in a room they had left: the room (which answers who is a member) hears of it.
+    const [rejoined] = await joinMe;
+    if (rejoined) await announceMember(c.env, id, memberInfo(await personOf(db, me), "member"), "joined");
   } else {
     const [created] = await db.batch([
       db

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { database } from "../db/client";
+import { forbidden } from "../http/errors";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
 import { signedInRoutes } from "../http/routers";
 import { asMember, requireRole, roomAccess, roomObject, unwrap } from "./access";
@@ -36,7 +37,11 @@ const listReports = createRoute({
 export const reportRoutes = signedInRoutes()
   .openapi(report, async (c) => {
     const { roomId, seq } = c.req.valid("param");
-    const caller = asMember(await roomAccess(database(c.env.DB), roomId, c.var.user.id));
+    const access = await roomAccess(database(c.env.DB), roomId, c.var.user.id);
+    const caller = asMember(access);
+    // A direct room has no moderators to tell: blocking is what helps there.
+    if (access.room.kind === "direct")
+      throw forbidden("A direct room has no moderators; block the person instead.");
     unwrap(await roomObject(c.env, roomId).reportMessage(caller, seq, c.req.valid("json").reason));
     return c.body(null, 204);
   })

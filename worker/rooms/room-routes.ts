@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
-import { and, desc, eq, notExists, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, notExists, or, sql } from "drizzle-orm";
 import { database } from "../db/client";
-import { memberships, rooms } from "../db/schema";
+import { memberships, roomBans, rooms } from "../db/schema";
 import { forbidden, notFound } from "../http/errors";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
 import { signedInRoutes } from "../http/routers";
@@ -149,6 +149,19 @@ export const roomRoutes = signedInRoutes()
               .select({ one: sql`1` })
               .from(memberships)
               .where(and(eq(memberships.roomId, rooms.id), eq(memberships.userId, c.var.user.id))),
+          ),
+          // A room you are banned from is not one you can join.
+          notExists(
+            db
+              .select({ one: sql`1` })
+              .from(roomBans)
+              .where(
+                and(
+                  eq(roomBans.roomId, rooms.id),
+                  eq(roomBans.userId, c.var.user.id),
+                  or(isNull(roomBans.until), gt(roomBans.until, new Date())),
+                ),
+              ),
           ),
         ),
       )

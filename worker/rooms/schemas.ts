@@ -262,6 +262,10 @@ export const SocketQuery = z.object({
   since: optionalSeq.openapi({
     description: "Resume: first receive every message after this seq, then live frames.",
   }),
+  batch: z.enum(["0", "1"], "must be 0 or 1").optional().openapi({
+    description:
+      '1: whenever more than one frame is ready for you in the same turn, receive them in order in one `{type: "batch", frames: [...]}` frame.',
+  }),
 });
 
 export type DiscoveredRoom = z.infer<typeof DiscoveredRoomSchema>;

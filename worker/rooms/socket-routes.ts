@@ -54,7 +54,7 @@ const userSocket = createRoute({
   description: `Server → client: \`room_updated\` {room} (after new messages or reads, at most about once a second per room),
 \`room_added\` {room}, \`room_removed\` {roomId}; \`room\` has the shape of an item of GET /api/rooms.
 You count as online while any of your sockets is open.`,
-  request: { query: z.object({ token: SocketQuery.shape.token }) },
+  request: { query: z.object({ token: SocketQuery.shape.token, batch: SocketQuery.shape.batch }) },
   responses: { 101: { description: "Switching protocols." }, ...errorResponses(400, 401) },
 });
 
@@ -98,7 +98,7 @@ function upgradeRequest(path: string, params: Record<string, string>): Request {
 export const socketRoutes = openRoutes()
   .openapi(roomSocket, async (c) => {
     const { roomId } = c.req.valid("param");
-    const { token, since } = c.req.valid("query");
+    const { token, since, batch } = c.req.valid("query");
     const claims = await socketCaller(c, token);
     const access = await roomAccess(database(c.env.DB), roomId, claims.userId);
     // API.md: a non-member gets 404 here, even for a public room they could join.
@@ -106,10 +106,14 @@ export const socketRoutes = openRoutes()
     const caller = asMember(access);
     const params: Record<string, string> = { roomId: caller.roomId, ...sessionParams(claims) };
     if (since !== undefined) params.since = String(since);
+    if (batch === "1") params.batch = "1";
     return accepted(await roomObject(c.env, roomId).fetch(upgradeRequest("/connect", params)));
   })
   .openapi(userSocket, async (c) => {
-    const claims = await socketCaller(c, c.req.valid("query").token);
+    const { token, batch } = c.req.valid("query");
+    const claims = await socketCaller(c, token);
     const channel = userChannel(c.env, claims.userId);
-    return accepted(await channel.fetch(upgradeRequest("/connect", sessionParams(claims))));
+    const params = sessionParams(claims);
+    if (batch === "1") params.batch = "1";
+    return accepted(await channel.fetch(upgradeRequest("/connect", params)));
   });

@@ -6,9 +6,20 @@
 // attachment (serializeAttachment, at most 16 KiB) and is read back lazily after a wake-up; the
 // WeakMap is only a cache of it. Tags (at most 10 per socket) let the runtime find a user's sockets.
 // Code above this layer asks for `state(socket)` and never thinks about hibernation.
+//
+// Batching (API.md "Real time, extended"): a socket opened with ?batch=1 gets every frame that is
+// ready for it in the same turn in one `{type: "batch", frames: [...]}` text frame (a busy room then
+// costs one send per socket per turn instead of one per message); with one frame ready, that frame
+// alone. The frames are serialised once, as for everyone; the batch only joins their texts.
 
-export class Connections<State extends { userId: string }, Frame extends { type: string }> {
+/** What every socket's state carries. */
+export type SocketBase = { userId: string; batch?: boolean };
+
+export class Connections<State extends SocketBase, Frame extends { type: string }> {
   private readonly cache = new WeakMap<WebSocket, State>();
+  /** Frames waiting for the end of this turn, per batching socket, in order. */
+  private readonly queued = new Map<WebSocket, string[]>();
+  private flushing = false;
 
   constructor(private readonly ctx: DurableObjectState) {}
 
@@ -56,7 +67,7 @@ export class Connections<State extends { userId: string }, Frame extends { type:
 
   /** Sends one frame to one socket; a socket that is closing is skipped (its close event cleans up). */
   send(socket: WebSocket, frame: Frame): boolean {
-    return sendText(socket, JSON.stringify(frame));
+    return this.deliver(socket, JSON.stringify(frame));
   }
 
   /**
@@ -69,14 +80,40 @@ export class Connections<State extends { userId: string }, Frame extends { type:
     for (const socket of this.ctx.getWebSockets()) {
       const { userId } = this.state(socket);
       if (userId === options.except) continue;
-      if (sendText(socket, text)) reached.push(userId);
+      if (this.deliver(socket, text)) reached.push(userId);
     }
     return reached;
   }
 
   /** Ends every socket of one user (or all of them) with a close code the client acts on. */
   end(code: number, reason: string, userId?: string): void {
+    this.flush(); // what was meant for them goes before the close
     for (const socket of this.ctx.getWebSockets(userId)) endSocket(socket, code, reason);
+  }
+
+  private deliver(socket: WebSocket, text: string): boolean {
+    if (!this.state(socket).batch) return sendText(socket, text);
+    if (socket.readyState !== WebSocket.OPEN) return false;
+    const queue = this.queued.get(socket);
+    if (queue) queue.push(text);
+    else this.queued.set(socket, [text]);
+    if (!this.flushing) {
+      this.flushing = true;
+      queueMicrotask(() => this.flush());
+    }
+    return true;
+  }
+
+  /** Sends what this turn queued: one frame as it is, several as one batch. */
+  flush(): void {
+    this.flushing = false;
+    for (const [socket, texts] of this.queued) {
+      sendText(
+        socket,
+        texts.length === 1 ? (texts[0] as string) : `{"type":"batch","frames":[${texts.join(",")}]}`,
+      );
+    }
+    this.queued.clear();
   }
 }
 

@@ -26,7 +26,7 @@ import {
 // Sockets use the Hibernation API; the user's id, session and token expiry ride in each socket's
 // attachment, so a woken object knows whom it serves without any field surviving.
 
-type ChannelSocket = { userId: string; sessionId: string; expiresAt: number };
+type ChannelSocket = { userId: string; sessionId: string; expiresAt: number; batch?: boolean };
 
 export class UserChannel extends DurableObject<Env> {
   private readonly sockets: Connections<ChannelSocket, ChannelFrame>;
@@ -57,7 +57,8 @@ export class UserChannel extends DurableObject<Env> {
       return Response.json(body, { status: 429, headers: { "retry-after": "10" } });
     }
     const { 0: client, 1: server } = new WebSocketPair();
-    this.sockets.accept(server, { userId, sessionId, expiresAt: Number(expiresAt) });
+    const batch = params.get("batch") === "1" ? { batch: true } : {};
+    this.sockets.accept(server, { userId, sessionId, expiresAt: Number(expiresAt), ...batch });
     await this.scheduleExpiry();
     if (open === 0) await this.setOnline(userId, true);
     return new Response(null, { status: 101, webSocket: client });

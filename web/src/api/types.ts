@@ -1,6 +1,14 @@
 // The client's view of the API, derived from the Worker's own schemas and protocol module:
 // nothing here is a hand-copied shape, so a change on the server shows up here as a type error.
 
+import type { z } from "zod";
+import type {
+  AuditPageSchema,
+  BanListSchema,
+  MuteListSchema,
+  ReportListSchema,
+} from "../../../worker/rooms/moderation-schemas";
+
 export type { AuthResult } from "../../../worker/auth/schemas";
 export type { IceServer } from "../../../worker/calls/ice-servers";
 export { callDuration, callPreview, isMissedCall } from "../../../worker/protocol/call-text";
@@ -11,6 +19,7 @@ export type {
   RingingStopped,
 } from "../../../worker/protocol/calls";
 export type {
+  Batched,
   ChannelFrame,
   ClientFrame,
   MemberChange,
@@ -30,3 +39,9 @@ export type { LastMessage, Message } from "../../../worker/protocol/messages";
 export type { Role, RoomKind, RoomSummary } from "../../../worker/protocol/rooms";
 export type { DiscoveredRoom, Member, MessagePage, RoomDetail } from "../../../worker/rooms/schemas";
 export type { OwnProfile, PublicProfile } from "../../../worker/users/schemas";
+
+export type AuditPage = z.infer<typeof AuditPageSchema>;
+export type AuditEntry = AuditPage["entries"][number];
+export type Ban = z.infer<typeof BanListSchema>["bans"][number];
+export type Mute = z.infer<typeof MuteListSchema>["mutes"][number];
+export type Report = z.infer<typeof ReportListSchema>["reports"][number];

@@ -86,7 +86,8 @@ export function Composer(props: {
           id="composer-input"
           ref={input}
           rows={1}
-          placeholder={`Message ${props.roomName}`}
+          // A placeholder cannot hold a <bdi>: the Unicode isolates (FSI … PDI) do its work there.
+          placeholder={`Message \u2068${props.roomName}\u2069`}
           value={text}
           aria-describedby="composer-hint"
           aria-invalid={tooLong}

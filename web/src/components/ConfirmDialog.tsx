@@ -1,3 +1,4 @@
+import type { ComponentChildren } from "preact";
 import { useId } from "preact/hooks";
 import { Dialog } from "./Dialog";
 
@@ -5,8 +6,8 @@ import { Dialog } from "./Dialog";
 // focus goes back where it was (see Dialog).
 
 export function ConfirmDialog(props: {
-  title: string;
-  message: string;
+  title: ComponentChildren;
+  message: ComponentChildren;
   confirm: string;
   onConfirm: () => void;
   onCancel: () => void;

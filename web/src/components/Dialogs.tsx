@@ -1,18 +1,21 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { answer } from "../api/answers";
 import { api } from "../api/client";
 import { type Session, updateUser } from "../api/session";
 import type { DiscoveredRoom, PublicProfile } from "../api/types";
+import { describeError } from "../format";
+import { unblock, useBlocked } from "../people/blocks";
 import { navigate } from "../router";
+import type { Sentence as Words } from "../state/sentence";
 import { Avatar } from "./Avatar";
 import { Dialog } from "./Dialog";
+import { Sentence } from "./Sentence";
 
 // The dialogs of the sidebar: create a room, browse and join public rooms, start a direct chat,
-// edit your profile.
+// edit your profile and see whom you blocked.
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+/** A refusal as the dialogs show it: the server's message, its times in the reader's own. */
+const message = describeError;
 
 export function CreateRoomDialog({ onClose }: { onClose: () => void }) {
   const [name, setName] = useState("");
@@ -108,10 +111,13 @@ export function DiscoverDialog({ onClose }: { onClose: () => void }) {
         {rooms?.map((room) => (
           <li key={room.id}>
             <span class="pick-text">
-              <strong># {room.name}</strong>
+              <strong>
+                # <bdi>{room.name}</bdi>
+              </strong>
               <span class="muted">
                 {room.memberCount} {room.memberCount === 1 ? "member" : "members"}
-                {room.topic ? ` · ${room.topic}` : ""}
+                {room.topic ? " · " : ""}
+                {room.topic && <bdi>{room.topic}</bdi>}
               </span>
             </span>
             <button type="button" onClick={() => join(room)} aria-label={`Join # ${room.name}`}>
@@ -152,7 +158,9 @@ export function PeoplePicker(props: { action: string; onPick: (person: PublicPro
           <li key={person.id}>
             <Avatar name={person.displayName} id={person.id} online={person.online} />
             <span class="pick-text">
-              <strong>{person.displayName}</strong>
+              <strong>
+                <bdi>{person.displayName}</bdi>
+              </strong>
               <span class="muted">@{person.username}</span>
             </span>
             <button
@@ -227,6 +235,60 @@ export function ProfileDialog({ session, onClose }: { session: Session; onClose:
           Save
         </button>
       </form>
+      <BlockedPeople me={session.user.id} />
     </Dialog>
+  );
+}
+
+/**
+ * The people you blocked, each with Unblock. The row goes once unblocked, so the focus goes to the
+ * list's heading and the outcome is said here (a toast behind the modal dialog would not be heard).
+ */
+function BlockedPeople({ me }: { me: string }) {
+  const people = useBlocked(me);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [status, setStatus] = useState<Words>([]);
+  async function unblockPerson(person: PublicProfile) {
+    const name = { typed: person.displayName };
+    try {
+      await unblock(me, person.id);
+      setStatus(["You unblocked ", name, "."]);
+      heading.current?.focus();
+    } catch (failure) {
+      setStatus(["Could not unblock ", name, `: ${message(failure)}`]);
+    }
+  }
+  return (
+    <section class="blocked-people" aria-labelledby="blocked-heading">
+      <h3 id="blocked-heading" ref={heading} tabIndex={-1}>
+        Blocked people
+      </h3>
+      <p class="muted blocked-intro">They cannot message you in a direct room or start one with you.</p>
+      <ul class="pick-list">
+        {people === null && <li class="muted">Loading…</li>}
+        {people?.length === 0 && <li class="muted">You have not blocked anyone.</li>}
+        {people?.map((person) => (
+          <li key={person.id}>
+            <Avatar name={person.displayName} id={person.id} />
+            <span class="pick-text">
+              <strong>
+                <bdi>{person.displayName}</bdi>
+              </strong>
+              <span class="muted">@{person.username}</span>
+            </span>
+            <button
+              type="button"
+              onClick={() => unblockPerson(person)}
+              aria-label={`Unblock ${person.displayName}`}
+            >
+              Unblock
+            </button>
+          </li>
+        ))}
+      </ul>
+      <p class="status" role="status">
+        <Sentence words={status} />
+      </p>
+    </section>
   );
 }

@@ -1,14 +1,34 @@
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { answer, done } from "../api/answers";
 import { api } from "../api/client";
 import type { Member, RoomDetail } from "../api/types";
+import { useBlocked } from "../people/blocks";
 import { navigate } from "../router";
+import { canModerate } from "../state/moderation";
 import { Avatar } from "./Avatar";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { Dialog } from "./Dialog";
 import { PeoplePicker } from "./Dialogs";
+import { type Asking, MemberDialog, MemberMenu } from "./MemberActions";
 
-// Who is in the room and who is online; owners and admins add and remove people here.
+// Who is in the room and who is online; owners and admins add people here, and act on members
+// from each one's menu (MemberActions.tsx). Anyone blocks people from the same menu.
+
+/**
+ * After we removed or banned someone, their row (and the menu button that had the focus) goes; the
+ * focus would fall to the page's body, so it comes to the panel's heading instead.
+ */
+function useFocusAfterRemoval(members: Member[], dialogOpen: boolean) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [actedOn, setActedOn] = useState<string | null>(null);
+  useEffect(() => {
+    if (!actedOn || dialogOpen || members.some((member) => member.userId === actedOn)) return;
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (lost) heading.current?.focus();
+    setActedOn(null);
+  }, [members, actedOn, dialogOpen]);
+  return { heading, setActedOn };
+}
 
 export function MemberPanel(props: {
   room: RoomDetail;
@@ -19,9 +39,12 @@ export function MemberPanel(props: {
 }) {
   const [adding, setAdding] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const [asking, setAsking] = useState<Asking | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { room } = props;
-  const canManage = room.kind !== "direct" && (room.role === "owner" || room.role === "admin");
+  const canManage = canModerate(room);
+  const blocked = useBlocked(props.me);
+  const focus = useFocusAfterRemoval(room.members, asking !== null);
 
   async function run(action: () => Promise<unknown>) {
     try {
@@ -36,12 +59,18 @@ export function MemberPanel(props: {
   return (
     <aside class="member-panel" aria-label="Members">
       <header class="panel-header">
-        <h2>Members ({room.members.length})</h2>
+        <h2 ref={focus.heading} tabIndex={-1}>
+          Members ({room.members.length})
+        </h2>
         <button type="button" class="icon-button" aria-label="Close members" onClick={props.onClose}>
           ✕
         </button>
       </header>
-      {room.topic && <p class="muted pad">{room.topic}</p>}
+      {room.topic && (
+        <p class="muted pad">
+          <bdi>{room.topic}</bdi>
+        </p>
+      )}
       <ul class="members">
         {room.members.map((member) => {
           const online = props.isOnline(member);
@@ -50,7 +79,7 @@ export function MemberPanel(props: {
               <Avatar name={member.displayName} id={member.userId} online={online} />
               <span class="pick-text">
                 <strong>
-                  {member.displayName}
+                  <bdi>{member.displayName}</bdi>
                   {member.userId === props.me ? " (you)" : ""}
                 </strong>
                 <span class="muted">
@@ -58,26 +87,14 @@ export function MemberPanel(props: {
                   {member.role !== "member" ? ` · ${member.role}` : ""}
                 </span>
               </span>
-              {canManage &&
-                member.userId !== props.me &&
-                (room.role === "owner" || member.role === "member") && (
-                  <button
-                    type="button"
-                    class="link-button"
-                    aria-label={`Remove ${member.displayName}`}
-                    onClick={() =>
-                      run(() =>
-                        done(
-                          api.rooms[":roomId"].members[":userId"].$delete({
-                            param: { roomId: room.id, userId: member.userId },
-                          }),
-                        ),
-                      )
-                    }
-                  >
-                    Remove
-                  </button>
-                )}
+              <MemberMenu
+                room={room}
+                me={props.me}
+                member={member}
+                blocked={blocked}
+                onAsk={setAsking}
+                onRemoving={focus.setActedOn}
+              />
             </li>
           );
         })}
@@ -114,8 +131,16 @@ export function MemberPanel(props: {
       </div>
       {deleting && (
         <ConfirmDialog
-          title={`Delete # ${room.name}`}
-          message={`Delete # ${room.name} and all its messages for everyone? This cannot be undone.`}
+          title={
+            <>
+              Delete # <bdi>{room.name}</bdi>
+            </>
+          }
+          message={
+            <>
+              Delete # <bdi>{room.name}</bdi> and all its messages for everyone? This cannot be undone.
+            </>
+          }
           confirm="Delete room"
           onCancel={() => setDeleting(false)}
           onConfirm={() => {
@@ -128,7 +153,14 @@ export function MemberPanel(props: {
         />
       )}
       {adding && (
-        <Dialog title={`Add people to # ${room.name}`} onClose={() => setAdding(false)}>
+        <Dialog
+          title={
+            <>
+              Add people to # <bdi>{room.name}</bdi>
+            </>
+          }
+          onClose={() => setAdding(false)}
+        >
           <PeoplePicker
             action="Add"
             onPick={async (person) => {
@@ -144,6 +176,7 @@ export function MemberPanel(props: {
           />
         </Dialog>
       )}
+      {asking && <MemberDialog room={room} me={props.me} asking={asking} onClose={() => setAsking(null)} />}
     </aside>
   );
 }

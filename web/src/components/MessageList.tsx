@@ -1,9 +1,9 @@
 import type { Member, Message, Receipt } from "../api/types";
-import { clockTime, dayLabel, sameDay } from "../format";
+import { asSentence, clockTime, dayLabel, readableTimes, sameDay } from "../format";
 import type { PendingSend } from "../state/timeline";
+import { ActionMenu, type MenuAction } from "./ActionMenu";
 import { Avatar } from "./Avatar";
 import { CallEvent } from "./CallEvent";
-import { type MessageAction, MessageActions } from "./MessageActions";
 import { RichText } from "./RichText";
 
 // The messages of a room: day separators, consecutive messages of one person grouped, our own on
@@ -21,6 +21,7 @@ type Props = {
   canModerate: boolean;
   onEdit: (message: Message) => void;
   onDelete: (message: Message) => void;
+  onReport: (message: Message) => void;
   onRetry: (send: PendingSend) => void;
   onDiscard: (send: PendingSend) => void;
 };
@@ -37,11 +38,22 @@ function receiptLabel(seq: number, props: Props): ReceiptLabel {
     : { ticks: "✓", text: "Sent", read: false };
 }
 
-/** Edit and delete your own; owners and admins delete anyone's. Deleted messages have none. */
-function actionsFor(message: Message, own: boolean, props: Props): MessageAction[] {
-  if (message.deletedAt !== null || !(own || props.canModerate)) return [];
+/**
+ * Edit and delete your own; report anyone else's to the room's owners and admins (not in a direct
+ * room, which has none: blocking is the answer there), who also delete anyone's. A deleted message
+ * has no actions.
+ */
+function actionsFor(message: Message, own: boolean, props: Props): MenuAction[] {
+  if (message.deletedAt !== null) return [];
   const remove = { label: "Delete", run: () => props.onDelete(message) };
-  return own ? [{ label: "Edit", run: () => props.onEdit(message) }, remove] : [remove];
+  if (own) return [{ label: "Edit", run: () => props.onEdit(message) }, remove];
+  const report = { label: "Report…", run: () => props.onReport(message) };
+  return [...(props.direct ? [] : [report]), ...(props.canModerate ? [remove] : [])];
+}
+
+/** Why a send was refused, as a sentence: "Not sent: You are muted in this room until 14:05." */
+function notSent(send: PendingSend): string {
+  return send.error ? `Not sent: ${asSentence(readableTimes(send.error))}` : "Not sent.";
 }
 
 export function MessageList(props: Props) {
@@ -90,12 +102,16 @@ export function MessageList(props: Props) {
         class={`message${own ? " own" : ""}${grouped ? " grouped" : ""}`}
         data-seq={message.seq}
         aria-label={`${name} at ${clockTime(message.createdAt)}`}
+        // Focusable from the room settings' list of reports, which shows a reported message here.
+        tabIndex={-1}
       >
         {!own && !grouped && <Avatar name={name} id={message.userId} />}
         <div class="bubble-wrap">
           {!grouped && (
             <div class="message-meta">
-              <span class="author">{name}</span>
+              <span class="author">
+                <bdi>{name}</bdi>
+              </span>
               <time dateTime={message.createdAt}>{clockTime(message.createdAt)}</time>
             </div>
           )}
@@ -104,7 +120,7 @@ export function MessageList(props: Props) {
               {deleted ? <em>This message was deleted</em> : <RichText text={message.body} />}
               {message.editedAt && !deleted && <span class="edited"> (edited)</span>}
             </div>
-            {actions.length > 0 && <MessageActions actions={actions} />}
+            {actions.length > 0 && <ActionMenu label="Message actions" actions={actions} />}
           </div>
           {receipt && (
             // The ticks are for the eye; a screen reader hears the word ("Read by 2").
@@ -128,7 +144,7 @@ export function MessageList(props: Props) {
             <div class="receipt">Sending…</div>
           ) : (
             <div class="receipt failed" role="alert">
-              Not sent{send.error ? `: ${send.error}` : ""}.{" "}
+              {notSent(send)}{" "}
               <button type="button" class="link-button" onClick={() => props.onRetry(send)}>
                 Retry
               </button>{" "}

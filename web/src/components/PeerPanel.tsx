@@ -4,10 +4,12 @@ import { api } from "../api/client";
 import type { Member, PublicProfile } from "../api/types";
 import { relativeTime } from "../format";
 import { Avatar } from "./Avatar";
+import { BlockButton } from "./BlockControls";
 
-// A direct room's side panel: the other person, rather than a member list of two.
+// A direct room's side panel: the other person, rather than a member list of two, and the way to
+// block them (a direct room has no moderators: blocking is what stops someone here).
 
-export function PeerPanel(props: { peer: Member; online: boolean; onClose: () => void }) {
+export function PeerPanel(props: { me: string; peer: Member; online: boolean; onClose: () => void }) {
   const { peer } = props;
   const [profile, setProfile] = useState<PublicProfile | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -35,6 +37,9 @@ export function PeerPanel(props: { peer: Member; online: boolean; onClose: () =>
         <span class="muted">@{peer.username}</span>
         <span class="muted">{props.online ? "online" : lastSeen}</span>
         {profile?.bio && <p class="bio">{profile.bio}</p>}
+        <div class="peer-actions">
+          <BlockButton me={props.me} person={peer} />
+        </div>
         {error && (
           <p class="form-error" role="alert">
             {error}

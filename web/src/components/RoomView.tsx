@@ -1,6 +1,7 @@
+import type { ComponentChildren } from "preact";
 import { useMemo, useState } from "preact/hooks";
 import type { Session } from "../api/session";
-import type { Member, Message } from "../api/types";
+import type { Member, Message, RoomDetail } from "../api/types";
 import { calls, useCalls } from "../call/calls";
 import { useMessageActions } from "../room/use-message-actions";
 import { useOlderHistory } from "../room/use-older-history";
@@ -8,16 +9,18 @@ import { useReadMarker } from "../room/use-read-marker";
 import { useRoom } from "../room/use-room";
 import { useScrollAnchor } from "../room/use-scroll-anchor";
 import { navigate } from "../router";
+import { canModerate } from "../state/moderation";
 import { isOnline, typingLine } from "../state/room";
 import { lastSeq } from "../state/timeline";
 import { CallButtons } from "./CallButtons";
 import { CallView } from "./CallView";
 import { Composer } from "./Composer";
-import { ConfirmDialog } from "./ConfirmDialog";
 import { MemberPanel } from "./MemberPanel";
 import { MessageList } from "./MessageList";
 import { PeerPanel } from "./PeerPanel";
+import { type RoomDialog, RoomDialogs } from "./RoomDialogs";
 import { RoomHeader } from "./RoomHeader";
+import { Sentence } from "./Sentence";
 import { showError } from "./Toasts";
 
 // One open room, put together from its parts: the state (state/room.ts) and the hooks in room/
@@ -27,12 +30,14 @@ export function RoomView(props: {
   roomId: string;
   session: Session;
   onRead: (roomId: string, seq: number) => void;
+  /** How many reports of this room's messages arrived live (the settings' list follows them). */
+  reportCount: number;
 }) {
   const me = props.session.user.id;
   const open = useRoom(props.roomId, me);
   const { state } = open;
   const [editing, setEditing] = useState<Message | null>(null);
-  const [deleting, setDeleting] = useState<Message | null>(null);
+  const [dialog, setDialog] = useState<RoomDialog | null>(null);
   const [panelShown, setPanelShown] = useState(false);
   const anchor = useScrollAnchor(state.timeline);
   const older = useOlderHistory({
@@ -69,12 +74,13 @@ export function RoomView(props: {
   const { room, timeline } = state;
   const direct = room?.kind === "direct";
   const peer = direct ? room?.members.find((member) => member.userId !== me) : undefined;
-  const title = direct ? (peer?.displayName ?? "Direct message") : room ? `# ${room.name}` : "…";
+  const { title, heading } = roomTitle(room, peer);
+  const moderator = canModerate(room);
 
   return (
     <section class="room" aria-label={title} data-connection={state.connection}>
       <RoomHeader
-        title={title}
+        title={heading}
         room={room}
         peer={peer}
         peerOnline={peer ? isOnline(state, peer) : false}
@@ -90,6 +96,7 @@ export function RoomView(props: {
             />
           )
         }
+        onOpenSettings={moderator ? () => setDialog({ kind: "settings" }) : undefined}
       />
       {call.active?.roomId === props.roomId && call.session && (
         <CallView view={call.active} session={call.session} />
@@ -107,7 +114,7 @@ export function RoomView(props: {
           {timeline.hasOlder ? (
             <p class="muted center">{older.loading ? "Loading older messages…" : " "}</p>
           ) : (
-            <p class="muted center">This is the beginning of {title}.</p>
+            <p class="muted center">This is the beginning of {heading}.</p>
           )}
           <MessageList
             messages={timeline.messages}
@@ -118,13 +125,19 @@ export function RoomView(props: {
             direct={direct}
             canModerate={room?.role === "owner" || room?.role === "admin"}
             onEdit={setEditing}
-            onDelete={setDeleting}
+            onDelete={(message) => setDialog({ kind: "delete", message })}
+            onReport={(message) => setDialog({ kind: "report", message })}
             onRetry={actions.retry}
             onDiscard={actions.discard}
           />
         </section>
         {panelShown && peer && (
-          <PeerPanel peer={peer} online={isOnline(state, peer)} onClose={() => setPanelShown(false)} />
+          <PeerPanel
+            me={me}
+            peer={peer}
+            online={isOnline(state, peer)}
+            onClose={() => setPanelShown(false)}
+          />
         )}
         {panelShown && room && !direct && (
           <MemberPanel
@@ -137,7 +150,7 @@ export function RoomView(props: {
         )}
       </div>
       <p class="typing" role="status">
-        {typingLine(state, Date.now())}
+        <Sentence words={typingLine(state, Date.now())} />
       </p>
       <div class="visually-hidden" aria-live="polite" aria-atomic="true">
         {state.announcement}
@@ -156,19 +169,41 @@ export function RoomView(props: {
         onCancelEdit={() => setEditing(null)}
         onTyping={(typing) => open.socket.send({ type: "typing", typing })}
       />
-      {deleting && (
-        <ConfirmDialog
-          title="Delete message"
-          message="Delete this message for everyone? This cannot be undone."
-          confirm="Delete"
-          onCancel={() => setDeleting(null)}
-          onConfirm={() => {
-            setDeleting(null);
-            // The message's own actions go with it: the composer is where the focus can go on.
-            void actions.remove(deleting).then(() => document.getElementById("composer-input")?.focus());
-          }}
-        />
-      )}
+      <RoomDialogs
+        dialog={dialog}
+        roomId={props.roomId}
+        state={state}
+        moderator={moderator}
+        reportCount={props.reportCount}
+        // The message's own actions go with it: the composer is where the focus can go on.
+        onDelete={(message) =>
+          void actions.remove(message).then(() => document.getElementById("composer-input")?.focus())
+        }
+        onShowMessage={anchor.showMessage}
+        onClose={() => setDialog(null)}
+      />
     </section>
   );
+}
+
+/**
+ * The room's name as text (labels, the composer's placeholder) and for the eye, with the name in a
+ * <bdi> so that its direction cannot reorder what is around it; a direct room is named after the
+ * other person.
+ */
+function roomTitle(
+  room: RoomDetail | null,
+  peer: Member | undefined,
+): { title: string; heading: ComponentChildren } {
+  if (room?.kind === "direct") {
+    const name = peer?.displayName ?? "Direct message";
+    return { title: name, heading: <bdi>{name}</bdi> };
+  }
+  if (!room) return { title: "…", heading: "…" };
+  const heading = (
+    <>
+      # <bdi>{room.name}</bdi>
+    </>
+  );
+  return { title: `# ${room.name}`, heading };
 }

@@ -50,7 +50,9 @@ export function Sidebar(props: {
           aria-label="Edit profile"
         >
           <Avatar name={me.displayName} id={me.id} />
-          <span class="profile-name">{me.displayName}</span>
+          <span class="profile-name">
+            <bdi>{me.displayName}</bdi>
+          </span>
         </button>
       </header>
       <div class="sidebar-actions">
@@ -78,8 +80,8 @@ export function Sidebar(props: {
               <ul class="room-list">
                 {rooms.map((room) => {
                   const active = room.id === props.activeRoomId;
-                  const label =
-                    room.kind === "direct" ? (room.peer?.displayName ?? room.name) : `# ${room.name}`;
+                  const name = room.kind === "direct" ? (room.peer?.displayName ?? room.name) : room.name;
+                  const label = room.kind === "direct" ? name : `# ${name}`;
                   return (
                     <li key={room.id}>
                       <a
@@ -95,7 +97,8 @@ export function Sidebar(props: {
                         <span class="room-text">
                           <span class="room-line">
                             <span class={room.unreadCount > 0 ? "room-name unread" : "room-name"}>
-                              {label}
+                              {room.kind === "direct" ? "" : "# "}
+                              <bdi>{name}</bdi>
                             </span>
                             <time class="room-time" dateTime={room.lastActivityAt}>
                               {relativeTime(room.lastActivityAt)}

@@ -1,11 +1,15 @@
 import { useEffect, useState } from "preact/hooks";
+import { describeError } from "../format";
+import type { Sentence as Words } from "../state/sentence";
+import { Sentence } from "./Sentence";
 
 // Messages about what went wrong (or right) that belong to no form: a failed edit, a history page
 // that did not load, a frame the room refused. They appear in the app's own region, as live regions
 // that exist before anything is put in them, so screen readers announce each one: errors assertively
 // (role=alert) and stay until dismissed, notices politely (role=status) and fade after a while.
+// Names in them are isolated like everywhere else (state/sentence.ts).
 
-type Toast = { id: number; kind: "error" | "notice"; text: string };
+type Toast = { id: number; kind: "error" | "notice"; text: Words };
 
 const NOTICE_MS = 5000;
 const MOST_SHOWN = 3;
@@ -23,20 +27,21 @@ function dismiss(id: number): void {
   publish(toasts.filter((toast) => toast.id !== id));
 }
 
-function show(kind: Toast["kind"], text: string): void {
+function show(kind: Toast["kind"], text: Words): void {
   const toast = { id: nextId++, kind, text };
   publish([...toasts, toast].slice(-MOST_SHOWN));
   if (kind === "notice") setTimeout(() => dismiss(toast.id), NOTICE_MS);
 }
 
+const words = (text: string | Words): Words => (typeof text === "string" ? [text] : text);
+
 /** Shows what failed, e.g. "Could not delete the message: Only its author can delete it." */
-export function showError(what: string, error: unknown): void {
-  const reason = error instanceof Error ? error.message : String(error);
-  show("error", `${what}: ${reason}`);
+export function showError(what: string | Words, error: unknown): void {
+  show("error", [...words(what), `: ${describeError(error)}`]);
 }
 
-export function showNotice(text: string): void {
-  show("notice", text);
+export function showNotice(text: string | Words): void {
+  show("notice", words(text));
 }
 
 export function Toasts() {
@@ -50,7 +55,9 @@ export function Toasts() {
       .filter((toast) => toast.kind === kind)
       .map((toast) => (
         <div key={toast.id} class={`toast ${toast.kind}`}>
-          <p>{toast.text}</p>
+          <p>
+            <Sentence words={toast.text} />
+          </p>
           <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>
             ✕
           </button>

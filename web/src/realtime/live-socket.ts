@@ -1,6 +1,6 @@
 import ReconnectingWebSocket from "partysocket/ws";
 import { AuthFailure, accessToken } from "../api/session";
-import { type ClientFrame, CloseCode } from "../api/types";
+import { type Batched, type ClientFrame, CloseCode } from "../api/types";
 
 // One reconnecting WebSocket (partysocket's, with its exponential backoff) plus what chat needs on
 // top: a fresh access token on every connect, random jitter so a server restart is not met by every
@@ -9,7 +9,7 @@ import { type ClientFrame, CloseCode } from "../api/types";
 
 export type ConnectionState = "connecting" | "live" | "reconnecting" | "offline" | "closed";
 
-export type LiveSocketOptions<Frame> = {
+export type LiveSocketOptions<Frame extends { type: string }> = {
   /** The path and query to connect to, asked anew on every (re)connect, e.g. with a fresh since=. */
   path: () => string;
   onFrame: (frame: Frame) => void;
@@ -24,7 +24,9 @@ const FINAL_CLOSE_CODES: number[] = [CloseCode.removedFromRoom, CloseCode.roomDe
 const MIN_DELAY_MS = 500;
 const MAX_DELAY_MS = 15_000;
 
-export function openLiveSocket<Frame>(options: LiveSocketOptions<Frame>): LiveSocket {
+export function openLiveSocket<Frame extends { type: string }>(
+  options: LiveSocketOptions<Frame>,
+): LiveSocket {
   let state: ConnectionState = "connecting";
   const setState = (next: ConnectionState) => {
     if (next === state) return;
@@ -49,7 +51,8 @@ export function openLiveSocket<Frame>(options: LiveSocketOptions<Frame>): LiveSo
       }
       const origin = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}`;
       const path = options.path();
-      return `${origin}/api${path}${path.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}`;
+      // batch=1: frames ready in the same turn come as one `batch` frame (one send per socket per tick).
+      return `${origin}/api${path}${path.includes("?") ? "&" : "?"}batch=1&token=${encodeURIComponent(token)}`;
     },
     [],
     {
@@ -73,7 +76,10 @@ export function openLiveSocket<Frame>(options: LiveSocketOptions<Frame>): LiveSo
   socket.addEventListener("message", (event) => {
     if (typeof event.data !== "string") return;
     try {
-      options.onFrame(JSON.parse(event.data) as Frame);
+      const received = JSON.parse(event.data) as Batched<Frame>;
+      if (received.type === "batch" && "frames" in received)
+        for (const frame of received.frames) options.onFrame(frame);
+      else options.onFrame(received as Frame);
     } catch (error) {
       console.error("bad frame from server", error);
     }

@@ -73,13 +73,14 @@ export function useRoomSocket({ roomId, opened, latest, dispatch, reloadDetails 
       path: () => `/rooms/${encodeURIComponent(roomId)}/ws?since=${lastSeq(latest().timeline)}`,
       onFrame,
       onState: (state) => dispatch({ type: "connection", state }),
-      onEnded: (code) =>
+      // The server says why it ended the socket ("You were banned from this room."): say that.
+      onEnded: (code, reason) =>
         dispatch({
           type: "gone",
           reason:
             code === CloseCode.roomDeleted
               ? "This room was deleted."
-              : "You are no longer a member of this room.",
+              : reason || "You are no longer a member of this room.",
         }),
     });
     socket.current = live;

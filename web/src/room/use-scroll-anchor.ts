@@ -43,5 +43,19 @@ export function useScrollAnchor(timeline: Timeline) {
     return element.scrollTop < NEAR_TOP_PX;
   }, []);
 
-  return { scroller, keepPosition, followNewest, scrolled };
+  /**
+   * Brings a message the timeline holds into view and gives it the focus (from a report in the
+   * room's settings). After the dialog that asked has closed and given the focus back to its opener.
+   */
+  const showMessage = useCallback((seq: number) => {
+    requestAnimationFrame(() => {
+      const message = scroller.current?.querySelector<HTMLElement>(`[data-seq="${seq}"]`);
+      if (!message) return;
+      following.current = false;
+      message.scrollIntoView({ block: "center" });
+      message.focus({ preventScroll: true });
+    });
+  }, []);
+
+  return { scroller, keepPosition, followNewest, scrolled, showMessage };
 }

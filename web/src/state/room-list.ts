@@ -1,4 +1,5 @@
 import type { ChannelFrame, RoomSummary } from "../api/types";
+import type { Sentence } from "./sentence";
 
 // The room list: kept in the order of activity, updated by the user channel's frames.
 
@@ -15,9 +16,31 @@ export function applyRoomFrame(rooms: RoomSummary[], frame: ChannelFrame): RoomS
       return sortByActivity([...rooms.filter((room) => room.id !== frame.room.id), frame.room]);
     case "room_removed":
       return rooms.filter((room) => room.id !== frame.roomId);
-    default:
+    case "report": // a notice for owners and admins (channelNotice), not a change to the list
+    case "mention": // its count arrives in the room_updated that follows it
+    case "call_ringing": // calls follow these (call/calls.ts), the list does not
+    case "call_ringing_stopped":
+    case "call_ended":
+    case "error":
+    case "pong":
       return rooms;
+    default: {
+      // A newer server may send frames this client does not know yet: they change nothing. The
+      // assignment makes the compiler check that every frame of ChannelFrame is handled above.
+      const unknown: never = frame;
+      void unknown;
+      return rooms;
+    }
   }
+}
+
+/** What the channel's frame tells the person at once, if anything: a report, to a room's moderators. */
+export function channelNotice(rooms: RoomSummary[], frame: ChannelFrame): Sentence | null {
+  if (frame.type !== "report") return null;
+  const room = rooms.find((each) => each.id === frame.roomId);
+  // A no-break space keeps the # with the name it belongs to when the toast wraps.
+  const where: Sentence = room ? [" in #\u00a0", { typed: room.name }] : [];
+  return ["Someone reported a message", ...where, ". Room settings → Reports lists it."];
 }
 
 /** Opening a room reads it: clear its badge now rather than after the next summary. */

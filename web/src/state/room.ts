@@ -12,6 +12,7 @@ import type {
 import { callPreview } from "../api/types";
 import type { ConnectionState } from "../realtime/live-socket";
 import { withReaction } from "./reactions";
+import { namesList, type Sentence } from "./sentence";
 import {
   addPending,
   dropPending,
@@ -169,7 +170,9 @@ export function applyFrame(state: RoomState, frame: RoomFrame, now: number): Roo
       return { ...state, receipts: new Map(state.receipts).set(userId, { userId, deliveredSeq, readSeq }) };
     }
     case "member":
-      return state.room ? { ...state, room: changeMembers(state.room, frame.member, frame.change) } : state;
+      return state.room
+        ? { ...state, room: changeMembers(state.room, frame.member, frame.change, state.me) }
+        : state;
     case "error":
       // Only a refused send concerns the timeline; other refusals are the socket hook's to show.
       return frame.clientId
@@ -199,10 +202,19 @@ function byRoleAndName(a: Member, b: Member): number {
   return ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || (left < right ? -1 : left > right ? 1 : 0);
 }
 
-/** Someone joined or was added, changed role or name, left or was removed. */
-export function changeMembers(room: RoomDetail, info: MemberInfo, change: MemberChange): RoomDetail {
+/**
+ * Someone joined or was added, changed role or name, left or was removed. A change of our own role
+ * (made an admin, handed the room, given it) also changes what this screen offers us to do.
+ */
+export function changeMembers(
+  room: RoomDetail,
+  info: MemberInfo,
+  change: MemberChange,
+  me: string,
+): RoomDetail {
   const others = room.members.filter((member) => member.userId !== info.userId);
-  if (change === "left") return { ...room, members: others };
+  const role = info.userId !== me ? room.role : change === "left" ? null : info.role;
+  if (change === "left") return { ...room, role, members: others };
   const known = room.members.find((member) => member.userId === info.userId);
   const member: Member = {
     userId: info.userId,
@@ -211,7 +223,7 @@ export function changeMembers(room: RoomDetail, info: MemberInfo, change: Member
     role: info.role,
     online: known?.online ?? false,
   };
-  return { ...room, members: [...others, member].sort(byRoleAndName) };
+  return { ...room, role, members: [...others, member].sort(byRoleAndName) };
 }
 
 function fadeTyping(state: RoomState, now: number): RoomState {
@@ -223,15 +235,15 @@ export function authorName(state: RoomState, userId: string): string {
   return state.room?.members.find((member) => member.userId === userId)?.displayName ?? "Someone";
 }
 
-/** "Alice is typing…", "Alice and Bob are typing…", "Several people are typing…", or "". */
-export function typingLine(state: RoomState, now: number): string {
+/** "Alice is typing…", "Alice and Bob are typing…", "Several people are typing…", or nothing. */
+export function typingLine(state: RoomState, now: number): Sentence {
   const names = [...state.typing]
     .filter(([, until]) => until > now)
     .map(([userId]) => authorName(state, userId));
-  if (names.length === 0) return "";
-  if (names.length === 1) return `${names[0]} is typing…`;
-  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
-  return "Several people are typing…";
+  if (names.length === 0) return [];
+  if (names.length === 1) return [...namesList(names), " is typing…"];
+  if (names.length === 2) return [...namesList(names), " are typing…"];
+  return ["Several people are typing…"];
 }
 
 /** Whether a member counts as online here: a socket in this room, or anywhere (the member list). */

@@ -10,6 +10,10 @@ const KEYS = {
   summaryFlushedAt: "summary_flushed_at",
   /** Set once the member list was loaded from D1 (rooms made before the room kept its members). */
   membersLoaded: "members_loaded",
+  /** When it was loaded (ms). */
+  membersLoadedAt: "members_loaded_at",
+  /** The room's kind (public, private, direct), learnt from D1 with its members. */
+  kind: "kind",
 } as const;
 
 export type MetaKey = keyof typeof KEYS;

@@ -1,14 +1,15 @@
 import { useId, useLayoutEffect, useRef, useState } from "preact/hooks";
 
-// What you can do to one message (edit and delete your own; delete anyone's as an owner or admin),
-// behind one labelled button per message, so that keyboards and screen readers reach it as easily
+// What you can do to one thing (a message: edit, delete, report; a member: roles, remove, ban,
+// mute, block), behind one labelled button, so that keyboards and screen readers reach it as easily
 // as a mouse: a menu button (WAI-ARIA APG "menu button"). Enter, Space or ↓ open it on the first
 // item, ↑ on the last; ↑ ↓ Home End move; Escape closes it and gives the focus back to the button;
 // Tab or a click elsewhere closes it.
 
-export type MessageAction = { label: string; run: () => void };
+export type MenuAction = { label: string; run: () => void };
 
-export function MessageActions(props: { actions: MessageAction[] }) {
+/** `label` names the button and its menu, e.g. "Message actions", "Actions for Ben". */
+export function ActionMenu(props: { label: string; actions: MenuAction[] }) {
   const [open, setOpen] = useState<"first" | "last" | null>(null);
   const [above, setAbove] = useState(true);
   const trigger = useRef<HTMLButtonElement>(null);
@@ -51,7 +52,7 @@ export function MessageActions(props: { actions: MessageAction[] }) {
 
   return (
     <div
-      class="message-actions"
+      class="action-menu"
       onFocusOut={(event) => {
         const next = event.relatedTarget;
         if (open && !(next instanceof Node && event.currentTarget.contains(next))) setOpen(null);
@@ -61,7 +62,7 @@ export function MessageActions(props: { actions: MessageAction[] }) {
         ref={trigger}
         type="button"
         class="actions-button"
-        aria-label="Message actions"
+        aria-label={props.label}
         aria-haspopup="menu"
         aria-expanded={open !== null}
         aria-controls={open ? menuId : undefined}
@@ -80,7 +81,7 @@ export function MessageActions(props: { actions: MessageAction[] }) {
           ref={menu}
           id={menuId}
           role="menu"
-          aria-label="Message actions"
+          aria-label={props.label}
           class={above ? "menu above" : "menu below"}
           onKeyDown={onMenuKey}
         >
