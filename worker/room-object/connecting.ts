@@ -50,7 +50,16 @@ export class Connecting {
     const { userId, sessionId, expiresAt, roomId } = arrival;
     const connectionId = crypto.randomUUID();
     const batch = arrival.batch ? { batch: true } : {};
-    const state = { userId, sessionId, expiresAt, typingUntil: 0, typingShown: false, connectionId, call: null, ...batch };
+    const state = {
+      userId,
+      sessionId,
+      expiresAt,
+      typingUntil: 0,
+      typingShown: false,
+      connectionId,
+      call: null,
+      ...batch,
+    };
     sockets.accept(server, state);
     sockets.send(server, {
       type: "welcome",

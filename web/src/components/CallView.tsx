@@ -34,10 +34,8 @@ export function CallView({ view, session }: { view: View; session: CallSession }
     <section class={`call-view ${view.status}`} aria-label="Call">
       <div
         class="call-grid"
-        style={{
-          gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`,
-          gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))`,
-        }}
+        // call.css sizes the tiles from these; a last row that is not full is centred.
+        style={{ "--columns": columns, "--rows": rows }}
       >
         {tiles.map((tile) => (
           <CallTile key={tile.userId} tile={tile} name={nameIn(view, tile.userId)} />
