@@ -16,6 +16,8 @@ export type LinkState = "connecting" | "connected" | "reconnecting" | "lost";
 const SPEAKING_LEVEL = 0.03;
 /** A path that stayed "disconnected" this long is restarted rather than waited for. */
 const DISCONNECTED_RESTART_MS = 3000;
+/** Candidates kept while no description fits them (a few per network interface and round). */
+const MAX_PENDING_CANDIDATES = 100;
 /** After this many restarts that did not bring it back, the link counts as lost. */
 const RESTARTS_BEFORE_LOST = 3;
 
@@ -164,19 +166,35 @@ export class PeerLink {
     this.settingRemoteAnswer = description.type === "answer";
     await this.pc.setRemoteDescription(description); // the polite side rolls back its own offer here
     this.settingRemoteAnswer = false;
+    await this.applyPending();
     if (description.type !== "offer") return;
     await this.sendLocal(); // their offer may carry media lines we can now send on
     await this.pc.setLocalDescription();
     this.sendDescription();
   }
 
+  /**
+   * Candidates that came before a description they could belong to: kept for the next one. When
+   * offers cross, the polite side's candidates for the offer it rolls back are often all it sends
+   * (the browser keeps the same ICE credentials for its answer and gathers nothing new), and they
+   * reach the impolite side while it has no remote description yet: dropping them left links that
+   * were negotiated but never connected.
+   */
+  private pending: RTCIceCandidateInit[] = [];
+
   private async candidate(candidate: RTCIceCandidateInit): Promise<void> {
-    try {
-      await this.pc.addIceCandidate(candidate);
-    } catch (error) {
-      // Candidates of an offer we ignored belong to nothing here.
-      if (!this.ignoreOffer) throw error;
+    if (!this.pc.remoteDescription || this.ignoreOffer) {
+      if (this.pending.length < MAX_PENDING_CANDIDATES) this.pending.push(candidate);
+      return;
     }
+    await this.pc.addIceCandidate(candidate);
+  }
+
+  /** After a remote description: the candidates kept for it; those of another round do not fit and go. */
+  private async applyPending(): Promise<void> {
+    const pending = this.pending;
+    this.pending = [];
+    for (const candidate of pending) await this.pc.addIceCandidate(candidate).catch(() => undefined);
   }
 
   private sendDescription(): void {
