@@ -80,6 +80,7 @@ export class CallSession {
   private connection: ConnectionState = "connecting";
   private handoverTimer: ReturnType<typeof setTimeout> | undefined;
   private speaking = false;
+  private refreshingRoom = false;
   private devices: Devices = {};
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly measuring: ReturnType<typeof setInterval>;
@@ -343,6 +344,7 @@ export class CallSession {
     for (const participant of othersInCall(participants, this.me))
       this.linkFor(participant.userId, participant.connectionId);
     this.participants = participants;
+    if (participants.some((participant) => !this.isMember(participant.userId))) this.refreshRoom();
     const alone = othersInCall(participants, this.me).length === 0;
     this.status = alone && this.room?.kind === "direct" && this.everyoneWas.size < 2 ? "ringing" : "live";
     for (const userId of joined) this.everyoneWas.add(userId);
@@ -470,6 +472,25 @@ export class CallSession {
       speaking: link?.speaking ?? false,
       link: link?.state ?? "connecting",
     };
+  }
+
+  private isMember(userId: string): boolean {
+    return this.room?.members.some((member) => member.userId === userId) ?? false;
+  }
+
+  /** Someone who joined the room after the call started: their name comes with the room's members. */
+  private refreshRoom(): void {
+    if (this.refreshingRoom) return;
+    this.refreshingRoom = true;
+    answer(api.rooms[":roomId"].$get({ param: roomParam(this.roomId) }))
+      .then((room) => {
+        this.room = room;
+        this.emit();
+      })
+      .catch((error: unknown) => console.warn("the call's room could not be read again", error))
+      .finally(() => {
+        this.refreshingRoom = false;
+      });
   }
 
   private nameOf(userId: string): string {
