@@ -16,6 +16,12 @@ export type LinkState = "connecting" | "connected" | "reconnecting" | "lost";
 const SPEAKING_LEVEL = 0.03;
 /** A path that stayed "disconnected" this long is restarted rather than waited for. */
 const DISCONNECTED_RESTART_MS = 3000;
+/**
+ * A link that has not connected this long after it began or last restarted is started again: a
+ * signal can be lost (sent while our socket reconnected, or to a link the other side just replaced),
+ * and a link waiting for it would wait for ever.
+ */
+const CONNECT_WATCHDOG_MS = 10_000;
 /** Candidates kept while no description fits them (a few per network interface and round). */
 const MAX_PENDING_CANDIDATES = 100;
 /** After this many restarts that did not bring it back, the link counts as lost. */
@@ -53,6 +59,7 @@ export class PeerLink {
   private settingRemoteAnswer = false;
   private restarts = 0;
   private disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
+  private watchdog: ReturnType<typeof setTimeout> | undefined;
   /** Signals are applied one after the other, in the order they came. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -82,6 +89,7 @@ export class PeerLink {
     };
     this.pc.onconnectionstatechange = () => this.followConnection();
     void this.sendLocal();
+    this.armWatchdog();
   }
 
   /** A signal from them (a description or a candidate). */
@@ -142,6 +150,7 @@ export class PeerLink {
 
   close(): void {
     clearTimeout(this.disconnectedTimer);
+    clearTimeout(this.watchdog);
     this.pc.close();
   }
 
@@ -202,18 +211,40 @@ export class PeerLink {
     if (local && local.type !== "rollback") this.options.send({ sdp: { type: local.type, sdp: local.sdp } });
   }
 
+  private armWatchdog(): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => this.unstick(), CONNECT_WATCHDOG_MS);
+  }
+
+  /** Not connected in time: say our offer again if it went unanswered, else restart ICE. */
+  private unstick(): void {
+    const { connectionState, signalingState } = this.pc;
+    if (connectionState === "connected" || connectionState === "closed") return;
+    if (this.restarts >= RESTARTS_BEFORE_LOST) {
+      this.state = "lost";
+      this.options.changed();
+      return;
+    }
+    this.restarts += 1;
+    if (signalingState === "have-local-offer") this.sendDescription();
+    else this.restartIce();
+    this.armWatchdog();
+  }
+
   private followConnection(): void {
     clearTimeout(this.disconnectedTimer);
     const state = this.pc.connectionState;
     if (state === "connected") {
       this.restarts = 0;
       this.state = "connected";
+      clearTimeout(this.watchdog);
     } else if (state === "disconnected" || state === "failed") {
       this.state = this.restarts >= RESTARTS_BEFORE_LOST ? "lost" : "reconnecting";
       const wait = state === "failed" ? 0 : DISCONNECTED_RESTART_MS;
       this.disconnectedTimer = setTimeout(() => {
         this.restarts += 1;
         this.restartIce();
+        this.armWatchdog(); // a restart whose signals are lost is tried again
       }, wait);
     }
     this.options.changed();
