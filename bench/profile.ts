@@ -1,4 +1,4 @@
-// `node bench/profile.ts [--scenario a|b|c] [--target hubbub|bare] [--quick]`: where the Worker's CPU
+// `node bench/profile.ts [--scenario a|b|c|l|e] [--target hubbub|bare] [--quick]`: where the Worker's CPU
 // goes under one bench scenario. It starts the target like the bench does, attaches to wrangler's
 // inspector (the V8 inspector of the worker's isolate, the one that runs the Durable Objects),
 // records a CPU profile while the scenario runs, and prints the functions with the most self time
@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import WebSocket from "ws";
 import { projectRoot } from "../scripts/local-server.ts";
 import { registerUsers } from "./lib/api.ts";
+import type { Mode } from "./lib/load.ts";
 import {
   bareDriver,
   type Driver,
@@ -118,7 +119,10 @@ function summarize(profile: Profile): string {
 const target: Target =
   values.target === "bare"
     ? await startBare()
-    : await startHubbub({ MESSAGE_RATE_PER_SEC: "1000000", MESSAGE_BURST: "1000000" }, values.worker);
+    : await startHubbub(
+        { MESSAGE_RATE_PER_SEC: "1000000", MESSAGE_BURST: "1000000", MAX_ROOM_SOCKETS_PER_USER: "20" },
+        values.worker,
+      );
 try {
   const args = readFileSync(`/proc/${target.pid}/cmdline`, "utf8").split("\0");
   const port = args[args.indexOf("--inspector-port") + 1] ?? "";
@@ -130,24 +134,23 @@ try {
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
   const scenario = values.scenario ?? "b";
-  const plan =
-    scenario === "a"
-      ? {
-          rooms: 1,
-          size: sizes.a.clients,
-          mode: { kind: "closed-loop" as const, messages: sizes.a.messages },
-        }
-      : scenario === "c"
-        ? {
-            rooms: sizes.c.rooms,
-            size: sizes.c.sockets / sizes.c.rooms,
-            mode: { kind: "burst" as const, messages: sizes.c.burst, idleMs: 1000 },
-          }
-        : {
-            rooms: sizes.b.rooms,
-            size: sizes.b.clients,
-            mode: { kind: "closed-loop" as const, messages: sizes.b.messages },
-          };
+  const plans: Record<string, { rooms: number; size: number; mode: Mode }> = {
+    a: { rooms: 1, size: sizes.a.clients, mode: { kind: "closed-loop", messages: sizes.a.messages } },
+    b: {
+      rooms: sizes.b.rooms,
+      size: sizes.b.clients,
+      mode: { kind: "closed-loop", messages: sizes.b.messages },
+    },
+    c: {
+      rooms: sizes.c.rooms,
+      size: sizes.c.sockets / sizes.c.rooms,
+      mode: { kind: "burst", messages: sizes.c.burst, idleMs: 1000 },
+    },
+    l: { rooms: 1, size: sizes.l.clients, mode: { kind: "paced", ...sizes.l, senders: sizes.l.clients } },
+    e: { rooms: 1, size: sizes.e.sockets, mode: { kind: "paced", ...sizes.e } },
+  };
+  const plan = plans[scenario];
+  if (!plan) throw new Error(`--scenario ${scenario}: one of ${Object.keys(plans).join(", ")}`);
   // The profile covers the sends only: it starts once every socket is open.
   let profiling = Promise.resolve<unknown>(undefined);
   const result = await runBroadcast(driver, scenario, plan.rooms, plan.size, plan.mode, {

@@ -11,7 +11,8 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { projectRoot } from "../scripts/local-server.ts";
-import { chartSvg, formatTable, type Results } from "./lib/report.ts";
+import type { Mode } from "./lib/load.ts";
+import { chartSvg, formatTable, type LoadKey, type Results } from "./lib/report.ts";
 import {
   bareDriver,
   fullSizes,
@@ -26,7 +27,7 @@ import { benchArgs, benchEnv, startBare, startHubbub, type Target } from "./lib/
 const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
-    only: { type: "string", default: "a,b,c,d" },
+    only: { type: "string", default: "a,b,c,l,e,d" },
     /** Bench another copy of worker/ (a path inside the project), e.g. to measure a proposal. */
     worker: { type: "string", default: "worker" },
   },
@@ -34,8 +35,15 @@ const { values } = parseArgs({
 const sizes = values.quick ? quickSizes : fullSizes;
 const only = new Set((values.only ?? "").split(",").map((key) => key.trim()));
 
-/** A closed-loop client sends far faster than a person; the per-connection limit is raised for the bench. */
-const hubbubVars = { MESSAGE_RATE_PER_SEC: "1000000", MESSAGE_BURST: "1000000" };
+/**
+ * A closed-loop client sends far faster than a person: the message limit is raised for the bench.
+ * e puts 2,000 sockets of 100 users in one room, 20 per user: the per-user socket cap is raised too.
+ */
+const hubbubVars = {
+  MESSAGE_RATE_PER_SEC: "1000000",
+  MESSAGE_BURST: "1000000",
+  MAX_ROOM_SOCKETS_PER_USER: "20",
+};
 
 const log = (text: string) => process.stdout.write(`${text}\n`);
 const started = Date.now();
@@ -94,7 +102,7 @@ try {
   const hub = hubbubDriver(hubbub, users);
   const base = bareDriver(bare);
 
-  const load = [
+  const load: { key: LoadKey; title: string; rooms: number; size: number; mode: Mode }[] = [
     {
       key: "a" as const,
       title: `1 room × ${sizes.a.clients} clients, ${sizes.a.messages} msgs each`,
@@ -117,21 +125,47 @@ try {
       mode: { kind: "burst" as const, messages: sizes.c.burst, idleMs: sizes.c.idleMs },
     },
   ];
+  load.push(
+    {
+      key: "l" as const,
+      title: `1 room × ${sizes.l.clients} people, ${sizes.l.perSecond} msg/s each for ${sizes.l.durationMs / 1000}s`,
+      rooms: 1,
+      size: sizes.l.clients,
+      mode: { kind: "paced" as const, ...sizes.l, senders: sizes.l.clients },
+    },
+    {
+      key: "e" as const,
+      title: `1 room × ${sizes.e.sockets} sockets, ${sizes.e.senders * sizes.e.perSecond} msg/s in all for ${sizes.e.durationMs / 1000}s`,
+      rooms: 1,
+      size: sizes.e.sockets,
+      mode: { kind: "paced" as const, ...sizes.e },
+    },
+  );
+  /** a, b, c and l run a third time, Hubbub with ?batch=1 (as the web client does), to show what batching buys. */
+  const batched = new Set(["a", "b", "c", "l"]);
+  const run = async (driver: typeof hub, scenario: (typeof load)[number], label: string, batch = false) => {
+    log(`[${elapsed()}] ${scenario.key}: ${scenario.title} — ${label}`);
+    // The batched run makes rooms of its own ("ax-0", …), beside the plain run's ("a-0", …).
+    const name = batch ? `${scenario.key}x` : scenario.key;
+    const result = await runBroadcast(driver, name, scenario.rooms, scenario.size, scenario.mode, {
+      batch,
+    });
+    log(
+      `        (setup ${result.setupMs} ms, connect ${result.connectMs} ms, run ${result.durationMs} ms; CPU % ${JSON.stringify(result.cpuByProcess)}, client ${result.clientCpuPct})`,
+    );
+    return result;
+  };
   for (const scenario of load) {
     if (!only.has(scenario.key) || interrupted) continue;
-    log(`[${elapsed()}] ${scenario.key}: ${scenario.title} — Hubbub`);
-    const hubbubResult = await runBroadcast(hub, scenario.key, scenario.rooms, scenario.size, scenario.mode);
-    log(
-      `        (setup ${hubbubResult.setupMs} ms, connect ${hubbubResult.connectMs} ms, run ${hubbubResult.durationMs} ms; CPU % ${JSON.stringify(hubbubResult.cpuByProcess)}, client ${hubbubResult.clientCpuPct})`,
-    );
-    log(`[${elapsed()}] ${scenario.key}: ${scenario.title} — bare`);
-    const bareResult = await runBroadcast(base, scenario.key, scenario.rooms, scenario.size, scenario.mode);
-    log(
-      `        (setup ${bareResult.setupMs} ms, connect ${bareResult.connectMs} ms, run ${bareResult.durationMs} ms; CPU % ${JSON.stringify(bareResult.cpuByProcess)}, client ${bareResult.clientCpuPct})`,
-    );
+    const hubbubResult = await run(hub, scenario, "Hubbub");
+    const batchedResult = batched.has(scenario.key)
+      ? await run(hub, scenario, "Hubbub ?batch=1", true)
+      : undefined;
+    const bareResult = await run(base, scenario, "bare");
     results.scenarios[scenario.key] = {
       title: scenario.title,
       hubbub: hubbubResult,
+      ...(batchedResult ? { hubbubBatched: batchedResult } : {}),
       bare: bareResult,
       ratio:
         Math.round((hubbubResult.deliveriesPerSec / Math.max(1, bareResult.deliveriesPerSec)) * 100) / 100,

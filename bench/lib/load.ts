@@ -22,6 +22,8 @@ export type LoadResult = {
   outOfOrder: number;
   /** Receipt frames received during the run, per message sent (Hubbub's delivery/read markers). */
   receiptFramesPerMessage: number;
+  /** WebSocket messages that were `{type:"batch"}` frames (only with ?batch=1), per message sent. */
+  batchesPerMessage: number;
   durationMs: number;
   deliveriesPerSec: number;
   messagesPerSec: number;
@@ -81,11 +83,18 @@ export type Mode =
   /** Each client sends `messages`, one in flight at a time: the next once its own comes back. */
   | { kind: "closed-loop"; messages: number }
   /** Clients connect, stay idle for `idleMs`, then all send `messages` at once. */
-  | { kind: "burst"; messages: number; idleMs: number };
+  | { kind: "burst"; messages: number; idleMs: number }
+  /**
+   * The first `senders` clients each send one message every 1000 / `perSecond` ms for `durationMs`,
+   * whatever comes back (an open loop, like people typing), their starts spread over one period.
+   */
+  | { kind: "paced"; perSecond: number; durationMs: number; senders: number };
 
 export type Hooks = {
   /** Called once every socket is open, before the idle time and the sends. */
   connected?: () => void | Promise<void>;
+  /** Called after the idle time of a burst, right before the first send. */
+  idled?: () => void;
   /** Called right before the first send. */
   sending?: () => void;
 };
@@ -113,7 +122,9 @@ export async function runLoad(
   let lastDelivery = 0;
   let firstSend = 0;
   let finishedSenders = 0;
-  const messageCount = mode.messages;
+  const messageCount =
+    mode.kind === "paced" ? Math.floor((mode.durationMs / 1000) * mode.perSecond) : mode.messages;
+  let batches = 0;
 
   const sendNext = (client: Client) => {
     if (client.sentCount >= messageCount) {
@@ -128,7 +139,14 @@ export async function runLoad(
     client.ws.send(JSON.stringify({ type: "message", body: `load ${clientId}`, clientId }));
   };
 
-  const onFrame = (client: Client, text: string) => {
+  const onFrame = (client: Client, text: string): void => {
+    if (text.startsWith('{"type":"batch"')) {
+      // ?batch=1: one WebSocket message holds the frames of one turn, in order.
+      if (counting) batches++;
+      const { frames } = JSON.parse(text) as { frames: unknown[] };
+      for (const frame of frames) onFrame(client, JSON.stringify(frame));
+      return;
+    }
     if (text.startsWith('{"type":"error"')) {
       errorFrames++;
       const frame = JSON.parse(text) as { clientId?: string };
@@ -179,7 +197,10 @@ export async function runLoad(
   // Let welcome, presence and receipt frames of the connection phase settle.
   await sleep(500);
   await hooks.connected?.();
-  if (mode.kind === "burst") await sleep(mode.idleMs);
+  if (mode.kind === "burst") {
+    await sleep(mode.idleMs);
+    hooks.idled?.();
+  }
 
   hooks.sending?.();
   counting = true;
@@ -188,9 +209,12 @@ export async function runLoad(
   lastProgress = firstSend;
   if (mode.kind === "closed-loop") {
     for (const client of clients) sendNext(client);
-  } else {
+  } else if (mode.kind === "burst") {
     for (let round = 0; round < mode.messages; round++) for (const client of clients) sendNext(client);
     finishedSenders = clients.length;
+  } else {
+    finishedSenders = clients.length - Math.min(mode.senders, clients.length);
+    await paced(clients.slice(0, mode.senders), mode.perSecond, sendNext);
   }
 
   while (performance.now() - lastProgress < drainMs) {
@@ -215,6 +239,7 @@ export async function runLoad(
     duplicated,
     outOfOrder,
     receiptFramesPerMessage: messagesSent > 0 ? Math.round((receiptFrames / messagesSent) * 10) / 10 : 0,
+    batchesPerMessage: messagesSent > 0 ? Math.round((batches / messagesSent) * 10) / 10 : 0,
     durationMs: Math.round(durationMs),
     deliveriesPerSec: Math.round(deliveries / (durationMs / 1000)),
     messagesPerSec: Math.round(messagesSent / (durationMs / 1000)),
@@ -224,4 +249,29 @@ export async function runLoad(
     maxMs: round(percentile(sorted, 100)),
     clientCpuPct: Math.round(((cpu.user + cpu.system) / 1000 / durationMs) * 100),
   };
+}
+
+/**
+ * Each sender sends on its own clock, one message per period until it has sent its share; the
+ * starts are spread evenly over one period so that the room sees a steady stream, not waves.
+ * sendNext counts a sender as finished on the call after its last message.
+ */
+async function paced(senders: Client[], perSecond: number, sendNext: (client: Client) => void) {
+  const period = 1000 / perSecond;
+  await Promise.all(
+    senders.map(
+      (client, index) =>
+        new Promise<void>((resolve) => {
+          const started = performance.now() + (period * index) / senders.length;
+          const tick = () => {
+            sendNext(client);
+            if (client.waitingFor === null) return resolve();
+            // Scheduled from the start time, so that a late tick does not push every later one.
+            const next = started + client.sentCount * period;
+            setTimeout(tick, Math.max(0, next - performance.now()));
+          };
+          setTimeout(tick, Math.max(0, started - performance.now()));
+        }),
+    ),
+  );
 }

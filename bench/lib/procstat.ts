@@ -54,7 +54,14 @@ export type Usage = {
   meanCpuPct: number | null;
   /** Mean CPU (% of one core) of each process of the tree over the run, by what it is. */
   cpuByProcess: Record<string, number> | null;
+  /** CPU time the Worker's workerd spent over the run, in ms (for CPU per message). */
+  workerCpuMs: number | null;
 };
+
+/** The summed resident set of the tree right now, in bytes (0 without /proc). */
+export function treeRssBytes(root: number): number {
+  return processTree(root).reduce((sum, stat) => sum + stat.rssBytes, 0);
+}
 
 /** What a process of wrangler dev's tree is, from its command line. */
 function processLabel(pid: number, port: number | null): string {
@@ -138,7 +145,13 @@ export class TreeSampler {
   }
 
   stop(): Usage {
-    const none = { peakMemoryMb: null, peakCpuPct: null, meanCpuPct: null, cpuByProcess: null };
+    const none = {
+      peakMemoryMb: null,
+      peakCpuPct: null,
+      meanCpuPct: null,
+      cpuByProcess: null,
+      workerCpuMs: null,
+    };
     if (this.timer === undefined) return none;
     clearInterval(this.timer);
     this.timer = undefined;
@@ -146,15 +159,18 @@ export class TreeSampler {
     const seconds = (this.lastAt - this.firstAt) / 1000;
     if (this.peakMemory === 0) return none;
     const cpuByProcess: Record<string, number> = {};
+    let workerTicks = 0;
     for (const [pid, ticks] of this.ticksByPid) {
       const used = ticks - (this.firstTicksByPid.get(pid) ?? 0);
       const label = processLabel(pid, this.port);
+      if (label === "workerd (worker)") workerTicks += used;
       if (seconds > 0)
         cpuByProcess[label] =
           (cpuByProcess[label] ?? 0) + Math.round((used / TICKS_PER_SECOND / seconds) * 100);
     }
     return {
       cpuByProcess,
+      workerCpuMs: Math.round((workerTicks / TICKS_PER_SECOND) * 1000),
       peakMemoryMb: Math.round(this.peakMemory / 1024 / 1024),
       peakCpuPct: Math.round(this.peakCpu),
       meanCpuPct:

@@ -2,12 +2,22 @@
 
 import type { HistoryMetrics, LoadMetrics } from "./scenarios.ts";
 
-export type LoadScenario = { title: string; hubbub: LoadMetrics; bare: LoadMetrics; ratio: number };
+export type LoadScenario = {
+  title: string;
+  hubbub: LoadMetrics;
+  /** a, b, c, l: Hubbub again with ?batch=1. */
+  hubbubBatched?: LoadMetrics;
+  bare: LoadMetrics;
+  ratio: number;
+};
 export type HistoryScenario = { title: string; hubbub: HistoryMetrics; bare: HistoryMetrics; ratio: number };
 export type Results = {
   meta: Record<string, unknown>;
-  scenarios: Partial<Record<"a" | "b" | "c", LoadScenario> & { d: HistoryScenario }>;
+  scenarios: Partial<Record<LoadKey, LoadScenario> & { d: HistoryScenario }>;
 };
+
+export type LoadKey = "a" | "b" | "c" | "l" | "e";
+const loadKeys: LoadKey[] = ["a", "b", "c", "l", "e"];
 
 const show = (value: number | null | undefined) =>
   value === null || value === undefined ? "-" : String(value);
@@ -38,17 +48,21 @@ export function formatTable(results: Results): string {
       "peak CPU%",
       "D1/msg",
       "D1 hot/msg",
+      "rcpt/msg",
+      "KiB/sock",
+      "CPU ms/msg",
       "ratio",
     ],
   ];
-  for (const key of ["a", "b", "c"] as const) {
+  for (const key of loadKeys) {
     const scenario = results.scenarios[key];
     if (!scenario) continue;
-    for (const name of ["hubbub", "bare"] as const) {
+    for (const name of ["hubbub", "hubbubBatched", "bare"] as const) {
       const m = scenario[name];
+      if (!m) continue;
       load.push([
         name === "hubbub" ? `${key}: ${scenario.title}` : "",
-        name,
+        name === "hubbubBatched" ? "hubbub batch=1" : name,
         show(m.deliveriesPerSec),
         show(m.messagesPerSec),
         show(m.p50Ms),
@@ -62,6 +76,9 @@ export function formatTable(results: Results): string {
         show(m.peakCpuPct),
         show(m.d1QueriesPerMessage),
         show(m.d1HotPathQueriesPerMessage),
+        show(m.receiptFramesPerMessage),
+        show(m.memoryPerSocketKb),
+        show(m.cpuMsPerMessage),
         name === "hubbub" ? scenario.ratio.toFixed(2) : "",
       ]);
     }
@@ -79,6 +96,7 @@ export function formatTable(results: Results): string {
         "newest max",
         "middle p50",
         "middle max",
+        "room call p50",
         "peak MB",
         "peak CPU%",
         "D1/read",
@@ -96,6 +114,7 @@ export function formatTable(results: Results): string {
         show(m.newestPageMaxMs),
         show(m.middlePageP50Ms),
         show(m.middlePageMaxMs),
+        show(m.roomCallP50Ms),
         show(m.peakMemoryMb),
         show(m.peakCpuPct),
         show(m.d1QueriesPerRead),

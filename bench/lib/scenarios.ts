@@ -3,13 +3,17 @@
 import { pool } from "../../scripts/pool.ts";
 import { api, type BenchUser, createRoom, createRooms, registerUsers } from "./api.ts";
 import { type LoadResult, type Mode, openClient, percentile, runLoad, type SocketSpec } from "./load.ts";
-import { TreeSampler, type Usage } from "./procstat.ts";
+import { TreeSampler, treeRssBytes, type Usage } from "./procstat.ts";
 import type { Target } from "./targets.ts";
 
 export type Sizes = {
   a: { clients: number; messages: number };
   b: { rooms: number; clients: number; messages: number };
   c: { sockets: number; rooms: number; idleMs: number; burst: number };
+  /** l: one busy room of people: `clients`, each sending `perSecond` for `durationMs`. */
+  l: { clients: number; perSecond: number; durationMs: number };
+  /** e: one big room: `sockets` in it, `senders` of them sending `perSecond` each. */
+  e: { sockets: number; senders: number; perSecond: number; durationMs: number };
   d: { messages: number; seeders: number; window: number; reads: number };
   users: number;
 };
@@ -18,6 +22,8 @@ export const fullSizes: Sizes = {
   a: { clients: 50, messages: 40 },
   b: { rooms: 100, clients: 5, messages: 40 },
   c: { sockets: 2000, rooms: 100, idleMs: 30_000, burst: 3 },
+  l: { clients: 50, perSecond: 1, durationMs: 15_000 },
+  e: { sockets: 2000, senders: 10, perSecond: 1, durationMs: 15_000 },
   d: { messages: 100_000, seeders: 4, window: 32, reads: 30 },
   users: 100,
 };
@@ -27,6 +33,8 @@ export const quickSizes: Sizes = {
   a: { clients: 50, messages: 20 },
   b: { rooms: 100, clients: 5, messages: 6 },
   c: { sockets: 300, rooms: 15, idleMs: 3_000, burst: 3 },
+  l: { clients: 50, perSecond: 1, durationMs: 5_000 },
+  e: { sockets: 500, senders: 10, perSecond: 1, durationMs: 5_000 },
   d: { messages: 5_000, seeders: 4, window: 32, reads: 20 },
   users: 50,
 };
@@ -46,6 +54,14 @@ export type LoadMetrics = LoadResult &
     /** Making the rooms (users join through the API) and opening the sockets, before the run. */
     setupMs: number;
     connectMs: number;
+    /** The server tree's RSS before any socket of the run, once all are open, and after the idle time. */
+    rssBeforeMb: number | null;
+    rssConnectedMb: number | null;
+    rssIdledMb: number | null;
+    /** (RSS with every socket open − RSS before) / sockets, in KiB. */
+    memoryPerSocketKb: number | null;
+    /** The Worker's workerd CPU over the run per message sent, in ms (fan-out included). */
+    cpuMsPerMessage: number | null;
   };
 
 export type HistoryMetrics = Usage & {
@@ -56,6 +72,8 @@ export type HistoryMetrics = Usage & {
   newestPageMaxMs: number;
   middlePageP50Ms: number;
   middlePageMaxMs: number;
+  /** Hubbub: the room's call alone (Server-Timing `room`, as the Worker waited for it), p50 of both pages. */
+  roomCallP50Ms: number | null;
   d1QueriesPerRead: number | null;
 };
 
@@ -86,8 +104,11 @@ const ratio = (value: number, total: number) => (total > 0 ? Math.round((value /
 /** What differs between the two servers: how rooms are made and how a socket joins one. */
 export type Driver = {
   target: Target;
-  /** Sockets for `rooms` rooms of `size` members each; each member has one socket. */
-  sockets(scenario: string, rooms: number, size: number): Promise<SocketSpec[]>;
+  /**
+   * Sockets for `rooms` rooms of `size` sockets each: one per member, or (Hubbub, when `size` is more
+   * than there are users) every user a member with several sockets. `batch` asks for ?batch=1.
+   */
+  sockets(scenario: string, rooms: number, size: number, batch?: boolean): Promise<SocketSpec[]>;
   /** D1 statements since the last call (null: this target has no D1). */
   d1(): Promise<D1Count | null>;
 };
@@ -97,11 +118,13 @@ export function hubbubDriver(target: Target, users: BenchUser[]): Driver {
   return {
     target,
     d1: () => takeD1Count(target, (users[0] as BenchUser).token),
-    async sockets(scenario, rooms, size) {
-      const made = await createRooms(target.url, scenario, rooms, size, users);
+    async sockets(scenario, rooms, size, batch = false) {
+      const members = Math.min(size, users.length);
+      const made = await createRooms(target.url, scenario, rooms, members, users);
+      const query = batch ? "&batch=1" : "";
       return made.flatMap((room, index) =>
-        room.members.map((member) => ({
-          url: `${ws}/api/rooms/${room.id}/ws?token=${member.token}`,
+        Array.from({ length: size }, (_, slot) => ({
+          url: `${ws}/api/rooms/${room.id}/ws?token=${(room.members[slot % members] as BenchUser).token}${query}`,
           room: index,
         })),
       );
@@ -130,11 +153,14 @@ export async function runBroadcast(
   rooms: number,
   size: number,
   mode: Mode,
-  extra: { sending?: () => void } = {},
+  extra: { sending?: () => void; batch?: boolean } = {},
 ): Promise<LoadMetrics> {
   const { target } = driver;
   const setupStarted = performance.now();
-  const specs = await driver.sockets(scenario, rooms, size);
+  const specs = await driver.sockets(scenario, rooms, size, extra.batch);
+  const rssBefore = treeRssBytes(target.pid);
+  let rssConnected = 0;
+  let rssIdled = 0;
   const setupMs = Math.round(performance.now() - setupStarted);
   let connectMs = 0;
   const sampler = new TreeSampler(target.pid, target.port);
@@ -144,7 +170,11 @@ export async function runBroadcast(
     connected: async () => {
       connectMs = Math.round(performance.now() - setupStarted) - setupMs;
       counted.connections = await driver.d1();
+      rssConnected = treeRssBytes(target.pid);
       sampler.start();
+    },
+    idled: () => {
+      rssIdled = treeRssBytes(target.pid);
     },
     sending: () => extra.sending?.(),
   });
@@ -161,8 +191,26 @@ export async function runBroadcast(
     d1Queries: d1,
     setupMs,
     connectMs,
+    rssBeforeMb: mb(rssBefore),
+    rssConnectedMb: mb(rssConnected),
+    rssIdledMb: mb(rssIdled),
+    memoryPerSocketKb:
+      rssBefore > 0 && rssConnected > 0
+        ? Math.round((rssConnected - rssBefore) / 1024 / result.clients)
+        : null,
+    cpuMsPerMessage:
+      usage.workerCpuMs !== null && result.messagesSent > 0
+        ? Math.round((usage.workerCpuMs / result.messagesSent) * 100) / 100
+        : null,
   };
 }
+
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((x, y) => x - y),
+    50,
+  );
+const mb = (bytes: number) => (bytes > 0 ? Math.round(bytes / 1024 / 1024) : null);
 
 /** Sends `total` messages through `urls` sockets, each with up to `window` unconfirmed at a time. */
 async function seedThroughSockets(urls: string[], total: number, window: number): Promise<number> {
@@ -245,6 +293,7 @@ export async function runHistory(
   let seedMs: number;
   let readNewest: () => Promise<Page>;
   let readMiddle: () => Promise<Page>;
+  const roomCalls: number[] = [];
   if (users) {
     const members = users.slice(0, sizes.seeders);
     const roomId = await createRoom(target.url, "history", members);
@@ -256,11 +305,13 @@ export async function runHistory(
     );
     const reader = members[0] as BenchUser;
     const get = async (query: string) => {
-      const reply = await api<Page>(target.url, "GET", `/api/rooms/${roomId}/messages?${query}`, {
-        token: reader.token,
+      const reply = await fetch(`${target.url}/api/rooms/${roomId}/messages?${query}`, {
+        headers: { authorization: `Bearer ${reader.token}` },
       });
       if (reply.status !== 200) throw new Error(`history read: HTTP ${reply.status}`);
-      return reply.body;
+      const timing = /room;dur=([\d.]+)/.exec(reply.headers.get("server-timing") ?? "");
+      if (timing) roomCalls.push(Number(timing[1]));
+      return (await reply.json()) as Page;
     };
     readNewest = () => get("limit=50");
     readMiddle = () => get(`before=${middle}&limit=50`);
@@ -280,6 +331,7 @@ export async function runHistory(
   checkPage(await readNewest(), total - 49, total, "newest page");
   checkPage(await readMiddle(), middle - 50, middle - 1, "middle page");
   await driver.d1();
+  roomCalls.length = 0;
   const newest = await timeReads(async () => void (await readNewest()), sizes.reads);
   const middleTimes = await timeReads(async () => void (await readMiddle()), sizes.reads);
   const reads = (sizes.reads + 3) * 2;
@@ -293,6 +345,7 @@ export async function runHistory(
     newestPageMaxMs: round(percentile(newest, 100)),
     middlePageP50Ms: round(percentile(middleTimes, 50)),
     middlePageMaxMs: round(percentile(middleTimes, 100)),
+    roomCallP50Ms: roomCalls.length > 0 ? round(median(roomCalls)) : null,
     d1QueriesPerRead: d1 ? ratio(d1.total, reads) : null,
     ...sampler.stop(),
   };

@@ -11,7 +11,7 @@
 //   [bench-d1] {"alarm":12,"ws":0,"http":3}
 //
 // `origin` is where the call came from, read off the JavaScript stack (async frames included):
-// `alarm` (a Room's batched summary flush), `ws` (a socket frame: the hot path), `channel` (a UserChannel), `http` (everything else). A call whose stack names neither counts as
+// `alarm` (a Room's batched summary flush: RoomListSync.run from AlarmClock.ring), `ws` (a socket frame: the hot path), `channel` (a UserChannel), `http` (everything else). A call whose stack names neither counts as
 // `http`, never as `alarm`, so an unexpected query on the hot path cannot hide in the batched bucket.
 
 // The real driver, by file path: the alias maps the package specifier (and its subpaths) here.
@@ -41,7 +41,7 @@ function origin(): string {
   Error.stackTraceLimit = 64;
   const stack = new Error().stack ?? "";
   Error.stackTraceLimit = limit;
-  if (/\bflushSummary\b|\bRoom\.alarm\b/.test(stack)) return "alarm";
+  if (/\bRoomListSync\.run\b|\bAlarmClock\.ring\b|\bRoom\.alarm\b/.test(stack)) return "alarm";
   if (/\bwebSocketMessage\b/.test(stack)) return stack.includes("UserChannel") ? "channel" : "ws";
   if (/\bUserChannel\b/.test(stack)) return "channel";
   return "http";

@@ -71,7 +71,10 @@ export class RoomConcerns {
       refusalToPost,
       prepare: (userId, draft) => this.composing.prepare({ userId }, draft),
       stored: (message) => this.stored(message),
-      committed: () => this.roomList.changed(),
+      committed: () => {
+        this.receipts.committed();
+        return this.roomList.changed();
+      },
     });
     this.calls = new Calls(parts, {
       refusalToJoin: refusalToPost,

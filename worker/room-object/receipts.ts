@@ -23,6 +23,7 @@ export class Receipts {
   /** Those of them whose read marker moved (always told). */
   private readonly read = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastFlushAt = 0;
 
   constructor(
     private readonly parts: RoomParts,
@@ -55,6 +56,17 @@ export class Receipts {
     this.queue(message.userId);
   }
 
+  /**
+   * A group commit just told the room its messages. If the window since the last `receipt` frames
+   * is over, tell the markers now, in the same turn: a ?batch=1 socket then gets them in the same
+   * frame as the messages (one send instead of two), and the timer's own turn is saved.
+   */
+  committed(): void {
+    if (this.timer === undefined || Date.now() - this.lastFlushAt < RECEIPT_WINDOW_MS) return;
+    clearTimeout(this.timer);
+    this.flush();
+  }
+
   stop(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
@@ -71,6 +83,7 @@ export class Receipts {
   /** Records the coalesced delivery markers and tells the room whose markers moved. */
   private flush(): void {
     this.timer = undefined;
+    this.lastFlushAt = Date.now();
     const store = this.parts.store.receipts;
     for (const [userId, seq] of this.delivered) if (store.deliveredUpTo(userId, seq)) this.moved.add(userId);
     this.delivered.clear();

@@ -10,7 +10,7 @@ import type { Role } from "../protocol/rooms";
 import type { Caller } from "../room-object/api";
 import { sendToUser } from "../user-channel/client";
 import { type RoomAccess, requireRole, roomAccess, roomObject } from "./access";
-import { announceMember, memberInfo } from "./member-events";
+import { memberInfo } from "./member-events";
 import {
   AuditPageSchema,
   AuditQuery,
