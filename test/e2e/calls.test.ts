@@ -211,9 +211,12 @@ async function receivesFrom(page: Page, peers: number): Promise<void> {
       const everyone = await Promise.all(
         [...consoles.keys()].filter((each) => !each.isClosed()).map((each) => links(each).catch(() => [])),
       );
-      throw new Error(`${peers} connection(s) receiving media; got ${JSON.stringify(first)}\nall pages: ${JSON.stringify(everyone)}\n${said()}`, {
-        cause: error,
-      });
+      throw new Error(
+        `${peers} connection(s) receiving media; got ${JSON.stringify(first)}\nall pages: ${JSON.stringify(everyone)}\n${said()}`,
+        {
+          cause: error,
+        },
+      );
     });
   await expect
     .poll(
