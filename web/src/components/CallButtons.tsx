@@ -21,7 +21,7 @@ export function CallButtons(props: {
     <div class="call-buttons">
       <button
         type="button"
-        class="icon-button"
+        class="icon-button voice"
         aria-label="Start a voice call"
         title="Voice call"
         onClick={() => props.onCall(false)}
