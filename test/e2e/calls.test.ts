@@ -99,14 +99,22 @@ const KEEP_PEER_CONNECTIONS = () => {
   const made: RTCPeerConnection[] = [];
   const Original = window.RTCPeerConnection;
   window.RTCPeerConnection = class extends Original {
-    /** Candidates: gathered here, and handed to addIceCandidate (failed: how many threw). */
-    counts = { gathered: 0, added: 0, failed: 0 };
+    /**
+     * Candidates: gathered here, and handed to addIceCandidate (failed: how many threw); offers
+     * that crossed ours (rolledBack: applied over our own, which the app should never need to).
+     */
+    counts = { gathered: 0, added: 0, failed: 0, rolledBack: 0 };
     constructor(configuration?: RTCConfiguration) {
       super(configuration);
       made.push(this);
       this.addEventListener("icecandidate", () => {
         this.counts.gathered += 1;
       });
+    }
+    override setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+      if (description.type === "offer" && this.signalingState === "have-local-offer")
+        this.counts.rolledBack += 1;
+      return super.setRemoteDescription(description);
     }
     override addIceCandidate(candidate?: RTCIceCandidateInit | null): Promise<void> {
       this.counts.added += 1;

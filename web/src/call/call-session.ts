@@ -372,6 +372,7 @@ export class CallSession {
       connectionId,
       iceServers: this.iceServers,
       polite: () => isPolite(this.current.connectionId ?? "", link.connectionId),
+      offersFirst: !isPolite(this.current.connectionId ?? "", connectionId),
       local: () => ({ ...this.outgoing(), stream: this.local }),
       send: (signal: CallSignal) =>
         this.current.socket.send({ type: "call_signal", toConnectionId: link.connectionId, signal }),

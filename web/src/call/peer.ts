@@ -7,6 +7,14 @@ import type { CallSignal, IceServer } from "../api/types";
 // offer it did not expect, so glare never breaks the call. Which side is polite follows from the
 // two connection ids (state/call.ts), so both agree without asking.
 //
+// A new link is one certain glare: both sides make theirs from the same call_state and would offer
+// at once, and the polite side's implicit rollback of an offer it just set is where Chromium, under
+// load, sometimes left the answer's ICE gathering for ever without a single candidate (seen in the
+// browser tests: "gathering", nothing gathered, the other side's candidates all added). So only the
+// impolite side makes a pair's first offer; the polite side sends nothing until that offer has come
+// (or, should it never come, until the watchdog gives up waiting and offers itself). Later offers
+// (camera on, screen, ICE restarts) are rare and may still cross: perfect negotiation handles those.
+//
 // A link belongs to a person, not to a connection: when their seat moves to a new socket (a token
 // refresh, a reconnect) the link stays and only the address of their signals changes.
 
@@ -39,6 +47,8 @@ export type LinkOptions = {
   connectionId: string;
   iceServers: IceServer[];
   polite: () => boolean;
+  /** Whether we make the pair's first offer (the impolite side): see above. */
+  offersFirst: boolean;
   local: () => LocalTracks;
   send: (signal: CallSignal) => void;
   /** Something the view shows changed: state, tracks. */
@@ -58,6 +68,8 @@ export class PeerLink {
   private ignoreOffer = false;
   private settingRemoteAnswer = false;
   private restarts = 0;
+  /** Polite and the pair's first offer has not come yet: we add nothing (which would make us offer). */
+  private waitingForOffer: boolean;
   private disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
   private watchdog: ReturnType<typeof setTimeout> | undefined;
   /** Signals are applied one after the other, in the order they came. */
@@ -66,6 +78,7 @@ export class PeerLink {
   constructor(private readonly options: LinkOptions) {
     this.userId = options.userId;
     this.connectionId = options.connectionId;
+    this.waitingForOffer = !options.offersFirst;
     const iceServers = options.iceServers.map(({ urls, username, credential }) => ({
       urls,
       username,
@@ -101,6 +114,7 @@ export class PeerLink {
 
   /** Sends what we have now; negotiates only where a new media line is needed. */
   async sendLocal(): Promise<void> {
+    if (this.waitingForOffer) return;
     const { audio, video, stream } = this.options.local();
     await this.setTrack("audio", audio, stream);
     await this.setTrack("video", video, stream);
@@ -115,7 +129,10 @@ export class PeerLink {
       .getTransceivers()
       .find((each) => each.currentDirection !== "stopped" && each.receiver.track.kind === kind);
     if (!transceiver) {
+      // Nothing to send still offers to receive, so a link whose offering side has no camera or
+      // microphone is negotiated all the same.
       if (track) this.pc.addTrack(track, stream);
+      else this.pc.addTransceiver(kind, { direction: "recvonly" });
       return;
     }
     if (track && !transceiver.direction.includes("send")) transceiver.direction = "sendrecv";
@@ -177,6 +194,7 @@ export class PeerLink {
     this.settingRemoteAnswer = false;
     await this.applyPending();
     if (description.type !== "offer") return;
+    this.waitingForOffer = false;
     await this.sendLocal(); // their offer may carry media lines we can now send on
     await this.pc.setLocalDescription();
     this.sendDescription();
@@ -216,7 +234,7 @@ export class PeerLink {
     this.watchdog = setTimeout(() => this.unstick(), CONNECT_WATCHDOG_MS);
   }
 
-  /** Not connected in time: say our offer again if it went unanswered, else restart ICE. */
+  /** Not connected in time: offer ourselves if theirs never came, say ours again if unanswered, else restart ICE. */
   private unstick(): void {
     const { connectionState, signalingState } = this.pc;
     if (connectionState === "connected" || connectionState === "closed") return;
@@ -226,7 +244,10 @@ export class PeerLink {
       return;
     }
     this.restarts += 1;
-    if (signalingState === "have-local-offer") this.sendDescription();
+    if (this.waitingForOffer) {
+      this.waitingForOffer = false;
+      void this.sendLocal(); // their first offer never came: we offer instead
+    } else if (signalingState === "have-local-offer") this.sendDescription();
     else this.restartIce();
     this.armWatchdog();
   }
