@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { outbound } from "./test/fake-network.ts";
 
 // Every test suite is a project of this one config (as Hono keeps its tests). Run one with
 // `npx vitest run --project <name>`; the npm scripts test:worker, test:web, test:e2e and test:hard
@@ -22,7 +23,13 @@ export default defineConfig(async () => {
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   JWT_SECRET: "test-secret-that-is-long-enough-for-hs256-0123456789",
+                  // Small enough that the quota test reaches it with a few small files.
+                  UPLOAD_QUOTA_BYTES_PER_DAY: "3145728",
                 },
+                // The Worker's outbound fetches (link previews, DNS) go to a fake network in Node.
+                outboundService: outbound,
+                // An empty database of its own for the test that replays the migrations over old accounts.
+                d1Databases: ["MIGRATION_TEST_DB"],
               },
             }),
           ],

@@ -20,7 +20,7 @@ import {
   quickSizes,
   runBroadcast,
 } from "./lib/scenarios.ts";
-import { startBare, startHubbub, type Target } from "./lib/targets.ts";
+import { benchSetupVars, startBare, startHubbub, type Target } from "./lib/targets.ts";
 
 const { values } = parseArgs({
   options: {
@@ -120,7 +120,12 @@ const target: Target =
   values.target === "bare"
     ? await startBare()
     : await startHubbub(
-        { MESSAGE_RATE_PER_SEC: "1000000", MESSAGE_BURST: "1000000", MAX_ROOM_SOCKETS_PER_USER: "20" },
+        {
+          MESSAGE_RATE_PER_SEC: "1000000",
+          MESSAGE_BURST: "1000000",
+          MAX_ROOM_SOCKETS_PER_USER: "20",
+          ...benchSetupVars,
+        },
         values.worker,
       );
 try {

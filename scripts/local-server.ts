@@ -81,6 +81,15 @@ export async function applyLocalMigrations(persistTo: string, quiet = false): Pr
   if (code !== 0) throw new Error(`wrangler d1 migrations apply failed (${code})\n${output}`);
 }
 
+/**
+ * The file `npm run seed` leaves in the local state once the demo people exist: `npm run dev` then
+ * turns on DEMO_USERS ("Continue as Alice / Bob / Carol"). Deleting .wrangler/state removes it
+ * with the people.
+ */
+export function demoMarker(persistTo: string): string {
+  return join(persistTo, "demo-users");
+}
+
 /** Writes .dev.vars with a fresh random JWT_SECRET unless one is already there. */
 export function ensureDevVars(path = join(projectRoot, ".dev.vars")): void {
   const current = existsSync(path) ? readFileSync(path, "utf8") : "";
@@ -137,7 +146,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
 async function startOnce(options: LocalServerOptions, port: number): Promise<LocalServer> {
   const args = await devArgs(port, options.persistTo);
-  for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
+  // A server started for the tests, the seed or the benchmark never reaches the internet: link
+  // previews fetch only what LINK_PREVIEW_ALLOW_HOSTS lets through (a test's own page server).
+  const vars = { LINK_PREVIEWS_PUBLIC: "false", ...options.vars };
+  for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   if (options.config) args.push("--config", options.config);
   args.push(...(options.extraArgs ?? []));
   const child = spawnWrangler(args, { quiet: options.quiet ?? true, env: options.env });

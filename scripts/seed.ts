@@ -2,11 +2,19 @@
 // Hubbub with friends at once. Uses the running `npm run dev` if there is one (PORT, default 8787);
 // otherwise starts wrangler on the same local state, seeds, and stops. Running it again is harmless.
 
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { callApi } from "./api-call.ts";
-import { applyLocalMigrations, ensureDevVars, projectRoot, startLocalServer } from "./local-server.ts";
+import {
+  applyLocalMigrations,
+  demoMarker,
+  ensureDevVars,
+  projectRoot,
+  startLocalServer,
+} from "./local-server.ts";
 
 export const DEMO_PASSWORD = "hubbub-demo-1";
+// The same three as worker/auth/demo-routes.ts DEMO_USERNAMES ("Continue as …" on sign-in).
 const PEOPLE = [
   { username: "alice", displayName: "Alice Liddell" },
   { username: "bob", displayName: "Bob Marley" },
@@ -100,18 +108,26 @@ async function seed(base: string): Promise<void> {
 
 const port = Number(process.env.PORT ?? 8787);
 const base = `http://127.0.0.1:${port}`;
+const persistTo = join(projectRoot, ".wrangler", "state");
+/** From now on `npm run dev` offers one-click sign-in as these people (restart a running one). */
+function markDemoReady(): void {
+  mkdirSync(persistTo, { recursive: true });
+  writeFileSync(demoMarker(persistTo), "Made by npm run seed: npm run dev sets DEMO_USERS=true.\n");
+}
 const running = await fetch(`${base}/api/openapi.json`)
   .then((response) => response.ok)
   .catch(() => false);
 if (running) {
   await seed(base);
+  markDemoReady();
+  console.log("Restart npm run dev to offer Continue as Alice, Bob or Carol on the sign-in screen.");
 } else {
-  const persistTo = join(projectRoot, ".wrangler", "state");
   ensureDevVars();
   await applyLocalMigrations(persistTo, true);
   const server = await startLocalServer({ persistTo });
   try {
     await seed(server.url);
+    markDemoReady();
   } finally {
     await server.stop();
   }

@@ -3,6 +3,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import preact from "@preact/preset-vite";
 import { defineConfig, type Plugin } from "vite";
+import { emojiData } from "./build/emoji-data.ts";
+import { SERVICE_WORKER_ENTRY, serviceWorkerShell } from "./build/service-worker.ts";
 
 const root = dirname(fileURLToPath(import.meta.url));
 const outDir = join(root, "..", "dist", "web");
@@ -24,8 +26,21 @@ function swaggerUiAssets(): Plugin {
 
 export default defineConfig({
   root,
-  plugins: [preact(), swaggerUiAssets()],
-  build: { outDir, emptyOutDir: true },
+  plugins: [preact(), swaggerUiAssets(), emojiData(), serviceWorkerShell()],
+  build: {
+    outDir,
+    emptyOutDir: true,
+    rollupOptions: {
+      input: {
+        index: join(root, "index.html"),
+        [SERVICE_WORKER_ENTRY]: join(root, "service-worker", "sw.ts"),
+      },
+      output: {
+        entryFileNames: (chunk) =>
+          chunk.name === SERVICE_WORKER_ENTRY ? "sw.js" : "assets/[name]-[hash].js",
+      },
+    },
+  },
   server: {
     // `npm run dev:web`: Vite's hot reload, with the API proxied to wrangler dev.
     proxy: { "/api": { target: "http://127.0.0.1:8787", ws: true } },

@@ -1,4 +1,5 @@
 import type { AppEnv } from "./app-env";
+import { demoRoutes } from "./auth/demo-routes";
 import { authRoutes } from "./auth/routes";
 import { iceServerRoutes } from "./calls/routes";
 import { docsRoutes } from "./http/docs";
@@ -6,6 +7,8 @@ import { ApiError, errorResponse, handleError } from "./http/errors";
 import { securitySchemes } from "./http/openapi";
 import { openRoutes } from "./http/routers";
 import { apiSecurityHeaders, corsFromSettings, limitBodySize } from "./http/security";
+import { fileRoutes } from "./media/file-routes";
+import { attachmentRoutes } from "./rooms/attachment-routes";
 import { callRoutes } from "./rooms/call-routes";
 import { conversationRoutes } from "./rooms/conversation-routes";
 import { directRoutes } from "./rooms/direct-routes";
@@ -15,6 +18,7 @@ import { moderationRoutes } from "./rooms/moderation-routes";
 import { reportRoutes } from "./rooms/report-routes";
 import { roomRoutes } from "./rooms/room-routes";
 import { socketRoutes } from "./rooms/socket-routes";
+import { avatarRoutes } from "./users/avatar-routes";
 import { blockRoutes } from "./users/block-routes";
 import { userRoutes } from "./users/routes";
 
@@ -30,12 +34,17 @@ function routes() {
   return (
     openRoutes()
       .route("/api/auth", authRoutes)
+      .route("/api/auth", demoRoutes)
       .route("/api/users", userRoutes)
       .route("/api/users", blockRoutes)
+      .route("/api/users", avatarRoutes)
+      // Files are fetched by signed URL (an <img> sends no bearer token): before the signed-in groups.
+      .route("/api/files", fileRoutes)
       // Sockets first: their routes authenticate with ?token= rather than the Authorization header,
       // and Hono runs handlers in the order they were added.
       .route("/api", socketRoutes)
       .route("/api/rooms", messageRoutes)
+      .route("/api/rooms", attachmentRoutes)
       .route("/api/rooms", conversationRoutes)
       .route("/api/rooms", directRoutes)
       .route("/api/rooms", memberRoutes)

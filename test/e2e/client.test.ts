@@ -115,19 +115,29 @@ describe("the web client", () => {
     await actions.focus();
     await pia.keyboard.press("Enter");
     const menu = pia.getByRole("menu", { name: "Message actions" });
-    expect(await menu.getByRole("menuitem").allTextContents()).toEqual(["Edit", "Delete"]);
-    await expect.poll(() => focused(pia)).toBe("Edit");
+    expect(await menu.getByRole("menuitem").allTextContents()).toEqual([
+      "Add reaction",
+      "Reply",
+      "Reply in thread",
+      "Pin",
+      "Edit",
+      "Delete",
+    ]);
+    await expect.poll(() => focused(pia)).toBe("Add reaction");
     await pia.screenshot({ path: screenshotPath("desktop-message-actions.png") });
-    await pia.keyboard.press("ArrowDown");
+    await pia.keyboard.press("End");
     await expect.poll(() => focused(pia)).toBe("Delete");
     await pia.keyboard.press("ArrowDown");
-    await expect.poll(() => focused(pia)).toBe("Edit");
+    await expect.poll(() => focused(pia)).toBe("Add reaction");
+    await pia.keyboard.press("ArrowUp");
+    await expect.poll(() => focused(pia)).toBe("Delete");
     await pia.keyboard.press("Escape");
     await menu.waitFor({ state: "detached" });
     await expect.poll(() => focused(pia)).toBe("Message actions");
 
-    // Edit: Enter opens the menu on "Edit", Enter again starts editing in the composer.
-    await pia.keyboard.press("Enter");
+    // Edit: ↑ opens the menu on its last item, ↑ again is "Edit", Enter starts editing in the composer.
+    await pia.keyboard.press("ArrowUp");
+    await pia.keyboard.press("ArrowUp");
     await expect.poll(() => focused(pia)).toBe("Edit");
     await pia.keyboard.press("Enter");
     await pia.getByText("Editing your message").waitFor();
@@ -145,7 +155,8 @@ describe("the web client", () => {
         : route.continue(),
     );
     await actions.focus();
-    await pia.keyboard.press("Enter");
+    await pia.keyboard.press("ArrowUp");
+    await pia.keyboard.press("ArrowUp");
     await expect.poll(() => focused(pia)).toBe("Edit");
     await pia.keyboard.press("Enter");
     await pia.getByText("Editing your message").waitFor();
@@ -209,6 +220,10 @@ describe("the web client", () => {
       .getByRole("button", { name: "Message actions" })
       .click();
     expect(await mia.getByRole("menu").getByRole("menuitem").allTextContents()).toEqual([
+      "Add reaction",
+      "Reply",
+      "Reply in thread",
+      "Pin",
       "Report…",
       "Delete",
     ]);

@@ -49,6 +49,16 @@ describe("auth and users over HTTP against wrangler dev", () => {
       body: { refreshToken: first.refreshToken },
     });
     expect(refreshed.status).toBe(200);
+    // A retry of the same refresh (its answer lost) gets the same successor; once that successor has
+    // been used, the first token is a reuse and revokes the session.
+    const retried = await call(server, "POST", "/api/auth/refresh", {
+      body: { refreshToken: first.refreshToken },
+    });
+    expect(retried.status).toBe(200);
+    const onward = await call(server, "POST", "/api/auth/refresh", {
+      body: { refreshToken: (refreshed.body as { refreshToken: string }).refreshToken },
+    });
+    expect(onward.status).toBe(200);
     const replayed = await call(server, "POST", "/api/auth/refresh", {
       body: { refreshToken: first.refreshToken },
     });

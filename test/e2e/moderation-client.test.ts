@@ -201,7 +201,7 @@ describe("moderation in the web client", () => {
       .locator(".message", { hasText: "meet at noon" })
       .getByRole("button", { name: "Message actions" })
       .click();
-    expect(await menuItems(eve)).toEqual(["Report…"]);
+    expect(await menuItems(eve)).toEqual(["Add reaction", "Reply", "Reply in thread", "Report…"]);
     await eve.getByRole("menuitem", { name: "Report…" }).click();
     const dialog = eve.getByRole("dialog", { name: "Report message" });
     await dialog.getByRole("button", { name: "Report" }).click();
@@ -318,11 +318,14 @@ describe("moderation in the web client", () => {
     await hugo.getByRole("link", { name: /gwen/ }).click();
     await live(hugo);
     await bubble(hugo, "hi hugo").waitFor();
-    // A direct room has no moderators: no report, no settings; the profile offers to block.
-    const actions = hugo
+    // A direct room has no moderators: no report, no delete of the other's message (only what any
+    // conversation offers: react, reply, pin), no settings; the profile offers to block.
+    await hugo
       .locator(".message", { hasText: "hi hugo" })
-      .getByRole("button", { name: "Message actions" });
-    expect(await actions.count()).toBe(0);
+      .getByRole("button", { name: "Message actions" })
+      .click();
+    expect(await menuItems(hugo)).toEqual(["Add reaction", "Reply", "Reply in thread", "Pin"]);
+    await hugo.keyboard.press("Escape");
     expect(await gwen.getByRole("button", { name: "Room settings" }).count()).toBe(0);
 
     await gwen.getByRole("button", { name: "Profile of hugo" }).click();

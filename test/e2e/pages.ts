@@ -9,7 +9,8 @@ export const PASSWORD = "correct horse battery";
 export const DESKTOP = { width: 1200, height: 780 };
 export const PHONE = { width: 375, height: 740 };
 
-export const composer = (page: Page) => page.getByRole("textbox", { name: /^Message / });
+// The composer is a combobox: `@` opens its list of people to mention.
+export const composer = (page: Page) => page.getByRole("combobox", { name: /^Message / });
 export const bubble = (page: Page, text: string) =>
   page.locator(".message:not(.pending) .bubble", { hasText: text });
 export const live = (page: Page) => page.locator('.room[data-connection="live"]').waitFor();

@@ -17,11 +17,17 @@ export type TestServer = {
   dispose: () => Promise<void>;
 };
 
-/** A fresh Hubbub on a free port with an empty database of its own, with these settings (vars). */
+/** A fresh Hubbub on a free port with an empty database of its own (and settings, e.g. DEMO_USERS). */
 export async function startTestServer(settings: Record<string, string> = {}): Promise<TestServer> {
   const persistTo = mkdtempSync(join(tmpdir(), "hubbub-e2e-"));
   await applyLocalMigrations(persistTo, true);
-  const vars = { ...settings, JWT_SECRET: randomBytes(32).toString("base64url") };
+  // Every person in these tests signs up from 127.0.0.1: the per-address limits are raised for that.
+  const vars = {
+    RATE_SIGNUP_PER_ADDRESS: "100000/1h",
+    RATE_SIGNIN_PER_ADDRESS: "100000/1h",
+    ...settings,
+    JWT_SECRET: randomBytes(32).toString("base64url"),
+  };
   let server: LocalServer = await startLocalServer({ persistTo, vars });
   const port = server.port;
   return {

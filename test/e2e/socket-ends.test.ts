@@ -82,7 +82,7 @@ function closedWithin<T>(closed: Promise<T>, what: string, within = WITHIN_MS): 
 
 describe("sockets the server ends", () => {
   it("ends every socket of a deleted room at once with 4004, for a plain ws client too", async () => {
-    const { room, owner } = await privatePair();
+    const { room, owner, member } = await privatePair();
     const roomId = room.id;
     const url = (token: string) =>
       `${server.url.replace("http", "ws")}/api/rooms/${roomId}/ws?token=${token}`;
@@ -97,7 +97,7 @@ describe("sockets the server ends", () => {
   });
 
   it("closes a removed member's socket in the browser with 4003, promptly", async () => {
-    const { room, owner } = await privatePair();
+    const { room, owner, member } = await privatePair();
     const roomId = room.id;
     const { page, closedCode } = await browserSocket(`/api/rooms/${roomId}/ws?token=${member.accessToken}`);
     const removed = await call(server, "DELETE", `/api/rooms/${roomId}/members/${member.user.id}`, {
@@ -109,7 +109,7 @@ describe("sockets the server ends", () => {
   });
 
   it("closes a banned member's socket with 4003", async () => {
-    const { room, owner } = await privatePair();
+    const { room, owner, member } = await privatePair();
     const roomId = room.id;
     const { page, closedCode } = await browserSocket(`/api/rooms/${roomId}/ws?token=${member.accessToken}`);
     const banned = await call(server, "POST", `/api/rooms/${roomId}/bans`, {

@@ -22,7 +22,9 @@ const room: RoomDetail = {
   topic: "",
   createdAt: "2026-11-21T12:00:00.000Z",
   role: "owner",
-  members: [{ userId: "u1", username: "alice", displayName: "Alice", role: "owner", online: true }],
+  members: [
+    { userId: "u1", username: "alice", displayName: "Alice", role: "owner", online: true, avatarUrl: null },
+  ],
 };
 
 describe("the typed API client", () => {

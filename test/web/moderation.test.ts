@@ -12,7 +12,7 @@ import { namesList, sentenceText } from "../../web/src/state/sentence.ts";
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 
 function member(userId: string, role: Member["role"] = "member"): Member {
-  return { userId, username: userId, displayName: userId, role, online: false };
+  return { userId, username: userId, displayName: userId, role, online: false, avatarUrl: null };
 }
 
 const room = (role: RoomDetail["role"], kind: RoomDetail["kind"] = "public") => ({ kind, role });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../web/src/api/types";
-import { withReaction } from "../../web/src/state/reactions";
+import { whoReacted, withReaction } from "../../web/src/state/reactions";
 
 // Reaction frames merged into the message the client holds, as the server would count them.
 
@@ -23,6 +23,8 @@ const message = (reactions: Message["reactions"] = []): Message => ({
   pinnedBy: null,
   thread: null,
   call: null,
+  attachments: [],
+  linkPreview: null,
 });
 
 describe("reactions on the client", () => {
@@ -45,5 +47,19 @@ describe("reactions on the client", () => {
   it("drops an emoji nobody uses any more", () => {
     const held = withReaction(message([{ emoji: "👍", count: 1, userIds: ["ben"] }]), "ben", "👍", false);
     expect(held.reactions).toEqual([]);
+  });
+});
+
+describe("who reacted, in words", () => {
+  const names: Record<string, string> = { ann: "Ann", ben: "Ben", cat: "Cat", dan: "Dan", eve: "Eve" };
+  const nameOf = (id: string) => names[id] ?? "Someone";
+  it("names up to three people, you first, and counts the rest", () => {
+    expect(whoReacted(["ann"], "me", nameOf)).toBe("Ann");
+    expect(whoReacted(["ann", "me"], "me", nameOf)).toBe("You and Ann");
+    expect(whoReacted(["ann", "ben", "cat"], "me", nameOf)).toBe("Ann, Ben and Cat");
+    expect(whoReacted(["ann", "ben", "cat", "dan", "eve"], "me", nameOf)).toBe("Ann, Ben and 3 others");
+    expect(whoReacted(["ann", "ben", "me", "dan"], "me", nameOf)).toBe("You, Ann and 2 others");
+    // userIds stop at 100; the count does not.
+    expect(whoReacted(["ann", "ben"], "me", nameOf, 150)).toBe("Ann, Ben and 148 others");
   });
 });

@@ -18,7 +18,7 @@ const ME = "me";
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 
 function member(userId: string, role: Member["role"] = "member", displayName = userId): Member {
-  return { userId, username: userId, displayName, role, online: false };
+  return { userId, username: userId, displayName, role, online: false, avatarUrl: null };
 }
 
 function message(seq: number, userId: string, overrides: Partial<Message> = {}): Message {
@@ -41,6 +41,8 @@ function message(seq: number, userId: string, overrides: Partial<Message> = {}):
     pinnedBy: null,
     thread: null,
     call: null,
+    attachments: [],
+    linkPreview: null,
     ...overrides,
   };
 }

@@ -39,6 +39,8 @@ function message(seq: number, overrides: Partial<Message> = {}): Message {
     pinnedBy: null,
     thread: null,
     call: null,
+    attachments: [],
+    linkPreview: null,
     ...overrides,
   };
 }

@@ -60,6 +60,8 @@ describe("sending a message", () => {
       pinnedBy: null,
       thread: null,
       call: null,
+      attachments: [],
+      linkPreview: null,
     });
     expect(new Date(response.body.createdAt).toISOString()).toBe(response.body.createdAt);
     const second = await send(owner.accessToken, room.id, "two");

@@ -88,16 +88,22 @@ describe("the API's documentation", () => {
     const doc = response.body;
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual([
+      "/api/auth/demo",
       "/api/auth/login",
       "/api/auth/logout",
       "/api/auth/refresh",
       "/api/auth/register",
+      "/api/auth/ticket",
       "/api/auth/verify",
       "/api/calls/ice-servers",
+      "/api/files/avatars/{userId}/{version}",
+      "/api/files/previews/{previewId}",
+      "/api/files/rooms/{roomId}/{attachmentId}/{variant}",
       "/api/rooms",
       "/api/rooms/direct",
       "/api/rooms/discover",
       "/api/rooms/{roomId}",
+      "/api/rooms/{roomId}/attachments",
       "/api/rooms/{roomId}/audit",
       "/api/rooms/{roomId}/bans",
       "/api/rooms/{roomId}/bans/{userId}",
@@ -108,6 +114,7 @@ describe("the API's documentation", () => {
       "/api/rooms/{roomId}/members/{userId}",
       "/api/rooms/{roomId}/messages",
       "/api/rooms/{roomId}/messages/{seq}",
+      "/api/rooms/{roomId}/messages/{seq}/preview",
       "/api/rooms/{roomId}/messages/{seq}/reactions/{emoji}",
       "/api/rooms/{roomId}/messages/{seq}/report",
       "/api/rooms/{roomId}/mutes",
@@ -120,14 +127,34 @@ describe("the API's documentation", () => {
       "/api/rooms/{roomId}/ws",
       "/api/users",
       "/api/users/me",
+      "/api/users/me/avatar",
       "/api/users/me/blocks",
       "/api/users/me/password",
       "/api/users/{userId}",
       "/api/users/{userId}/block",
       "/api/ws",
     ]);
-    expect(Object.keys(doc.paths["/api/users/me"] ?? {}).sort()).toEqual(["get", "patch"]);
-    expect(doc.paths["/api/auth/login"]?.post?.responses).toHaveProperty("429");
+    expect(Object.keys(doc.paths["/api/users/me"] ?? {}).sort()).toEqual(["delete", "get", "patch"]);
+    // Every rate-limited call documents its 429.
+    const limited = [
+      ["/api/auth/register", "post"],
+      ["/api/auth/login", "post"],
+      ["/api/auth/ticket", "post"],
+      ["/api/rooms", "post"],
+      ["/api/rooms/direct", "post"],
+      ["/api/rooms/discover", "get"],
+      ["/api/users", "get"],
+      ["/api/users/me/password", "post"],
+      ["/api/users/me", "delete"],
+    ] as const;
+    for (const [path, method] of limited)
+      expect({
+        path,
+        method,
+        responses: Object.keys(doc.paths[path]?.[method]?.responses ?? {}),
+      }).toMatchObject({
+        responses: expect.arrayContaining(["429"]),
+      });
     expect(doc.components.securitySchemes).toHaveProperty("bearerAuth");
     expect(JSON.stringify(doc.components.schemas.Register)).toContain('"example":"alice"');
     expect(doc.components.schemas).toHaveProperty("Error");
@@ -144,14 +171,15 @@ describe("the API's documentation", () => {
 
   it("documents 413 and 415 on every call that takes a JSON body", async () => {
     const doc = (await api<OpenApiDocument>("GET", "/api/openapi.json")).body;
-    const withBody = operationsOf(doc).filter(({ operation }) => operation.requestBody);
+    const json = (body: unknown) => JSON.stringify(body ?? null).includes('"application/json"');
+    const withBody = operationsOf(doc).filter(({ operation }) => json(operation.requestBody));
     expect(withBody.length).toBeGreaterThanOrEqual(12);
     for (const { route, operation } of withBody) {
       expect(Object.keys(operation.responses), route).toEqual(expect.arrayContaining(["413", "415"]));
     }
   });
 
-  it("declares who may call what: public auth calls, bearer routes, ?token= on the sockets", async () => {
+  it("declares who may call what: public auth calls, bearer routes, ?ticket= or ?token= on the sockets", async () => {
     const doc = (await api<OpenApiDocument>("GET", "/api/openapi.json")).body;
     expect(doc.components.securitySchemes.tokenQuery).toMatchObject({
       type: "apiKey",
@@ -162,7 +190,11 @@ describe("the API's documentation", () => {
       expect(doc.paths[path]?.post?.security, path).toEqual([]);
     }
     for (const path of ["/api/ws", "/api/rooms/{roomId}/ws"]) {
-      expect(doc.paths[path]?.get?.security, path).toEqual([{ tokenQuery: [] }, { bearerAuth: [] }]);
+      expect(doc.paths[path]?.get?.security, path).toEqual([
+        { ticketQuery: [] },
+        { tokenQuery: [] },
+        { bearerAuth: [] },
+      ]);
     }
     for (const { route, operation } of operationsOf(doc)) expect(operation.security, route).toBeDefined();
   });
@@ -177,7 +209,8 @@ describe("the API's documentation", () => {
     expect(property("UpdateProfile", "bio")).toMatchObject({ maxLength: 500 });
     expect(property("CreateRoom", "name")).toMatchObject({ minLength: 1, maxLength: 80 });
     expect(property("CreateRoom", "topic")).toMatchObject({ maxLength: 250 });
-    expect(property("SendMessage", "body")).toMatchObject({ minLength: 1, maxLength: 4000 });
+    // A message of files only may have an empty body (attachmentIds), so the body has no minLength.
+    expect(property("SendMessage", "body")).toMatchObject({ maxLength: 4000 });
     expect(property("SendMessage", "clientId")).toMatchObject({ minLength: 1, maxLength: 64 });
     for (const [name, schema] of Object.entries(schemas)) expect(schema.example, name).toBeDefined();
   });

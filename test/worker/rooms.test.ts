@@ -55,6 +55,7 @@ describe("creating a room", () => {
         displayName: user.displayName,
         role: "owner",
         online: false,
+        avatarUrl: null,
       },
     ]);
     const fetched = await getRoom(token, response.body.id);
@@ -362,6 +363,7 @@ describe("adding members", () => {
       displayName: newcomer.user.displayName,
       role: "member",
       online: false,
+      avatarUrl: null,
     });
     const another = await signUp();
     const admin = await api<Member>("POST", `/api/rooms/${room.id}/members`, {

@@ -138,8 +138,15 @@ describe("sessions that end", () => {
     const { room, owner } = await privatePair();
     const socket = await roomSocket(room.id, owner.accessToken);
     await socket.next("welcome");
-    const first = await api("POST", "/api/auth/refresh", { body: { refreshToken: owner.refreshToken } });
+    const first = await api<SignedIn>("POST", "/api/auth/refresh", {
+      body: { refreshToken: owner.refreshToken },
+    });
     expect(first.status).toBe(200);
+    const onward = await api("POST", "/api/auth/refresh", {
+      body: { refreshToken: first.body.refreshToken },
+    });
+    expect(onward.status).toBe(200);
+    // The first token again, after its successor was used: a reuse.
     const reused = await api("POST", "/api/auth/refresh", { body: { refreshToken: owner.refreshToken } });
     expect(reused.status).toBe(401);
     expect((await socket.closed).code).toBe(4001);

@@ -113,6 +113,7 @@ describe("finding people", () => {
       bio: "",
       online: false,
       lastSeenAt: null,
+      avatarUrl: null,
     });
   });
 

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import { answer } from "./api/answers";
-import { api } from "./api/client";
-import { currentSession, onSessionChange, type Session, signOut } from "./api/session";
+import { answer, done } from "./api/answers";
+import { api, roomParam } from "./api/client";
+import { currentSession, onSessionChange, restoreSession, type Session, signOut } from "./api/session";
 import type { ChannelFrame, RoomSummary } from "./api/types";
 import { calls } from "./call/calls";
 import { AuthScreen } from "./components/AuthScreen";
+import { DeleteAccountDialog } from "./components/DeleteAccountDialog";
 import { CreateRoomDialog, DirectDialog, DiscoverDialog, ProfileDialog } from "./components/Dialogs";
 import { CallAudio, FloatingCall } from "./components/FloatingCall";
 import { IncomingCalls } from "./components/IncomingCalls";
@@ -12,13 +13,34 @@ import { RoomView } from "./components/RoomView";
 import { type DialogName, Sidebar } from "./components/Sidebar";
 import { showError, showNotice, Toasts } from "./components/Toasts";
 import { ONE_PANE, useMediaQuery } from "./layout";
+import { titleUnread } from "./notify/notices";
+import { askPermission, notificationPermission, onNotificationOpensRoom } from "./notify/system";
+import { useNotices } from "./notify/use-notices";
 import { type ConnectionState, openLiveSocket } from "./realtime/live-socket";
-import { useRoomRoute } from "./router";
-import { applyRoomFrame, channelNotice, markRoomRead, sortByActivity } from "./state/room-list";
+import { navigate, useRoomRoute } from "./router";
+import {
+  applyRoomFrame,
+  channelNotice,
+  countMention,
+  markRoomRead,
+  setNotifyLevel,
+  sortByActivity,
+} from "./state/room-list";
 
 export function App() {
-  const [session, setSession] = useState<Session | null>(currentSession());
-  useEffect(() => onSessionChange(setSession), []);
+  // undefined: still signing back in with the refresh cookie (a reload), so neither screen yet.
+  const [session, setSession] = useState<Session | null | undefined>(currentSession() ?? undefined);
+  useEffect(() => {
+    const stop = onSessionChange(setSession);
+    void restoreSession();
+    return stop;
+  }, []);
+  if (session === undefined)
+    return (
+      <p class="muted pad restoring" role="status">
+        Signing you in…
+      </p>
+    );
   return session ? <Chat session={session} /> : <AuthScreen />;
 }
 
@@ -28,11 +50,14 @@ function Chat({ session }: { session: Session }) {
   const [rooms, setRooms] = useState<RoomSummary[] | null>(null);
   const [connection, setConnection] = useState<ConnectionState>("connecting");
   const [dialog, setDialog] = useState<DialogName | null>(null);
+  const [permission, setPermission] = useState(notificationPermission);
   // Reports that arrived live, by room: the open room's settings reload their list when it grows.
   const [reports, setReports] = useState<Record<string, number>>({});
   const userId = session.user.id;
-  const roomsNow = useRef<RoomSummary[]>([]);
-  roomsNow.current = rooms ?? [];
+  const notices = useNotices(userId, roomId);
+  // The channel's callbacks outlive renders: they read the room list and open room as of now.
+  const current = useRef({ rooms, roomId, notices });
+  current.current = { rooms, roomId, notices };
   // On a phone with no room open, the room list is the whole page: then it is the main landmark,
   // with the page's heading, instead of a navigation beside a hidden welcome.
   const listIsThePage = useMediaQuery(ONE_PANE) && !roomId;
@@ -45,9 +70,16 @@ function Chat({ session }: { session: Session }) {
     const channel = openLiveSocket<ChannelFrame>({
       path: () => "/ws",
       onFrame: (frame) => {
-        setRooms((current) => (current ? applyRoomFrame(current, frame) : current));
         calls.channelFrame(frame);
-        const notice = channelNotice(roomsNow.current, frame);
+        const now = current.current;
+        now.notices(frame, now.rooms ?? []);
+        setRooms((list) => {
+          if (!list) return list;
+          return frame.type === "mention"
+            ? countMention(list, frame.roomId, now.roomId)
+            : applyRoomFrame(list, frame);
+        });
+        const notice = channelNotice(now.rooms ?? [], frame);
         if (notice) showNotice(notice);
         if (frame.type === "report")
           setReports((counts) => ({ ...counts, [frame.roomId]: (counts[frame.roomId] ?? 0) + 1 }));
@@ -61,17 +93,23 @@ function Chat({ session }: { session: Session }) {
     return () => channel.close();
   }, [userId]);
 
+  useEffect(() => onNotificationOpensRoom((id) => navigate(`/rooms/${encodeURIComponent(id)}`)), []);
+
   useEffect(() => {
-    document.title = (() => {
-      const unread = rooms?.reduce((sum, room) => sum + room.unreadCount, 0) ?? 0;
-      return unread > 0 ? `(${unread}) Hubbub` : "Hubbub";
-    })();
+    const unread = titleUnread(rooms ?? []);
+    document.title = unread > 0 ? `(${unread}) Hubbub` : "Hubbub";
   }, [rooms]);
 
   const onRead = useCallback(
     (id: string, seq: number) => setRooms((current) => (current ? markRoomRead(current, id, seq) : current)),
     [],
   );
+
+  const onNotify = useCallback((id: string, level: RoomSummary["notify"]) => {
+    done(api.rooms[":roomId"].notifications.$put({ param: roomParam(id), json: { level } }))
+      .then(() => setRooms((list) => (list ? setNotifyLevel(list, id, level) : list)))
+      .catch((error) => showError("Could not change the notifications", error));
+  }, []);
 
   const sidebar = (
     <Sidebar
@@ -82,6 +120,8 @@ function Chat({ session }: { session: Session }) {
       isThePage={listIsThePage}
       onOpen={setDialog}
       onSignOut={() => void signOut()}
+      notifications={permission}
+      onAskNotifications={() => void askPermission().then(setPermission)}
     />
   );
 
@@ -98,7 +138,9 @@ function Chat({ session }: { session: Session }) {
                 key={roomId}
                 roomId={roomId}
                 session={session}
+                summary={rooms?.find((room) => room.id === roomId)}
                 onRead={onRead}
+                onNotify={onNotify}
                 reportCount={reports[roomId] ?? 0}
               />
             ) : (
@@ -123,7 +165,14 @@ function Chat({ session }: { session: Session }) {
       {dialog === "create" && <CreateRoomDialog onClose={() => setDialog(null)} />}
       {dialog === "discover" && <DiscoverDialog onClose={() => setDialog(null)} />}
       {dialog === "direct" && <DirectDialog onClose={() => setDialog(null)} />}
-      {dialog === "profile" && <ProfileDialog session={session} onClose={() => setDialog(null)} />}
+      {dialog === "profile" && (
+        <ProfileDialog
+          session={session}
+          onClose={() => setDialog(null)}
+          onDeleteAccount={() => setDialog("delete-account")}
+        />
+      )}
+      {dialog === "delete-account" && <DeleteAccountDialog onClose={() => setDialog(null)} />}
       <IncomingCalls me={userId} />
       <FloatingCall openRoomId={roomId} />
       <CallAudio />

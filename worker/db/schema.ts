@@ -1,6 +1,6 @@
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
-// What spans rooms lives in D1 (see DESIGN.md): people, their sign-in sessions, and the login limiter.
+// What spans rooms lives in D1 (see DESIGN.md): people, their sign-in sessions, their socket tickets.
 // Times are stored as integer milliseconds and leave the API as ISO-8601 strings.
 
 export const users = sqliteTable("users", {
@@ -8,6 +8,9 @@ export const users = sqliteTable("users", {
   username: text("username").notNull(),
   // Usernames are unique regardless of case: "Alice" and "alice" are one person.
   usernameKey: text("username_key").notNull().unique(),
+  // Usernames that look alike are one name too (users/lookalike.ts). Null only for an account deleted
+  // more than 30 days ago, whose name is free again.
+  lookalikeKey: text("lookalike_key").unique(),
   displayName: text("display_name").notNull(),
   bio: text("bio").notNull().default(""),
   passwordHash: text("password_hash").notNull(),
@@ -15,6 +18,10 @@ export const users = sqliteTable("users", {
   // Written by the user's own channel only when they go online or offline, never per message.
   online: integer("online", { mode: "boolean" }).notNull().default(false),
   lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }),
+  // The R2 key of their avatar (a fresh random one per upload, so its URL can be cached for ever), or null.
+  avatarKey: text("avatar_key"),
+  // A deleted account keeps its row (its messages stay attributed to it) as "Deleted user".
+  deletedAt: integer("deleted_at", { mode: "timestamp_ms" }),
 });
 
 // A session is one sign-in on one device: the family of refresh tokens that descend from it.
@@ -32,8 +39,8 @@ export const sessions = sqliteTable(
   (table) => [index("sessions_user_idx").on(table.userId)],
 );
 
-// Refresh tokens are kept only as SHA-256 hashes. A spent token stays (with spentAt) so that its reuse
-// can be recognised; it goes when its session does.
+// Refresh tokens are kept only as SHA-256 hashes. A spent token stays (with spentAt, and the hash of
+// the token that replaced it) so that its reuse can be recognised; it goes when its session does.
 export const refreshTokens = sqliteTable(
   "refresh_tokens",
   {
@@ -43,19 +50,28 @@ export const refreshTokens = sqliteTable(
       .references(() => sessions.id, { onDelete: "cascade" }),
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
     spentAt: integer("spent_at", { mode: "timestamp_ms" }),
+    successorHash: text("successor_hash"),
   },
   (table) => [index("refresh_tokens_session_idx").on(table.sessionId)],
 );
 
-// One row per failed password check, so the limit holds across Worker isolates and restarts.
-export const loginFailures = sqliteTable(
-  "login_failures",
+// A socket ticket (POST /api/auth/ticket) lets a page open a WebSocket without putting its access
+// token in a URL: single-use, short-lived, kept as a hash, bound to the person and their session.
+export const socketTickets = sqliteTable(
+  "socket_tickets",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    usernameKey: text("username_key").notNull(),
-    failedAt: integer("failed_at", { mode: "timestamp_ms" }).notNull(),
+    ticketHash: text("ticket_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    sessionId: text("session_id")
+      .notNull()
+      .references(() => sessions.id, { onDelete: "cascade" }),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    // The expiry of the access token that asked for the ticket: a socket opened with it closes then.
+    tokenExpiresAt: integer("token_expires_at", { mode: "timestamp_ms" }).notNull(),
   },
-  (table) => [index("login_failures_user_time_idx").on(table.usernameKey, table.failedAt)],
+  (table) => [index("socket_tickets_expiry_idx").on(table.expiresAt)],
 );
 
 // A room's row holds what the room list needs without asking the room's Durable Object: its summary
@@ -149,3 +165,26 @@ export const blocks = sqliteTable(
     index("blocks_blocked_idx").on(table.blockedId),
   ],
 );
+
+// What one person uploaded on one UTC day (bytes and files), for the daily upload quota. One
+// conditional statement reserves an upload, so parallel uploads cannot pass the quota together.
+export const uploadQuotas = sqliteTable(
+  "upload_quotas",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    day: text("day").notNull(),
+    bytes: integer("bytes").notNull().default(0),
+    files: integer("files").notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.day] })],
+);
+
+// Link previews, cached per URL across rooms (a link shared in ten rooms is fetched once a day).
+// `preview` is the JSON of the card, or null when the page had none (that answer is cached too).
+export const linkPreviews = sqliteTable("link_previews", {
+  url: text("url").primaryKey(),
+  preview: text("preview"),
+  fetchedAt: integer("fetched_at", { mode: "timestamp_ms" }).notNull(),
+});

@@ -33,7 +33,7 @@ const errorDescriptions = {
   409: "Conflicts with existing data.",
   413: "The request body is larger than 64 KiB.",
   415: "The body is not sent as application/json.",
-  429: "Too many attempts; see the Retry-After header.",
+  429: "Rate limited (`rate_limited`): too many calls; the Retry-After header says after how many seconds to try again.",
 } as const;
 
 type ErrorStatus = keyof typeof errorDescriptions;
@@ -65,6 +65,10 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
   return { body: { required: true, content: { "application/json": { schema } } } };
 }
 
+/** A JSON body that may be left out altogether (then the handler sees `{}`). */
+export function optionalJsonBody<T extends z.ZodType>(schema: T) {
+  return { body: { required: false, content: { "application/json": { schema } } } };
+}
 /** Who may call a route: any one of the listed requirements, each naming a scheme of securitySchemes. */
 type Security = Record<string, string[]>[];
 
@@ -74,8 +78,11 @@ export const bearerSecurity: Security = [{ bearerAuth: [] }];
 /** Calls anyone may make: signing up and in, and the token exchanges. */
 export const publicSecurity: Security = [];
 
-/** WebSocket upgrades: the access token as ?token= (browsers cannot set headers on a socket) or as a bearer header. */
-export const socketSecurity: Security = [{ tokenQuery: [] }, { bearerAuth: [] }];
+/**
+ * WebSocket upgrades: a one-time ?ticket= (pages), the access token as ?token= (wscat; browsers cannot
+ * set headers on a socket) or as a bearer header.
+ */
+export const socketSecurity: Security = [{ ticketQuery: [] }, { tokenQuery: [] }, { bearerAuth: [] }];
 
 /** The security schemes the routes above name, registered once by createApp. */
 export const securitySchemes = {
@@ -91,5 +98,12 @@ export const securitySchemes = {
     name: "token",
     description:
       "The same access token as ?token=, for WebSocket upgrades (browsers cannot set their headers).",
+  },
+  ticketQuery: {
+    type: "apiKey",
+    in: "query",
+    name: "ticket",
+    description:
+      "A one-time ticket from POST /api/auth/ticket as ?ticket=, for WebSocket upgrades from pages.",
   },
 } as const;

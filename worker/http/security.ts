@@ -4,6 +4,7 @@ import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../app-env";
+import { isRawUpload } from "../media/raw-body";
 import { ApiError, errorResponse } from "./errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -36,21 +37,41 @@ const docsHeaders = secureHeaders({
   },
 });
 
+// Files people uploaded (/api/files/…) may be anything: opened on their own they run nothing (a
+// sandboxed, script-less document), may be shown inside our own page only, and what may not be
+// shown is a download (media/file-routes.ts decides which).
+const fileHeaders = secureHeaders({
+  ...common,
+  xFrameOptions: "SAMEORIGIN",
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    imgSrc: ["'self'"],
+    mediaSrc: ["'self'"],
+    styleSrc: ["'unsafe-inline'"],
+    sandbox: [],
+    frameAncestors: ["'self'"],
+  },
+});
+
 /**
  * Security headers for everything under /api. The web client's own are in web/public/_headers.
  * A WebSocket upgrade is left alone: a 101 response's headers cannot be changed, and it is no document.
  */
 export const apiSecurityHeaders: MiddlewareHandler<AppEnv> = (c, next) => {
   if (c.req.header("Upgrade")?.toLowerCase() === "websocket") return next();
+  if (c.req.path.startsWith("/api/files/")) return fileHeaders(c, next);
   return c.req.path.startsWith("/api/docs") ? docsHeaders(c, next) : dataHeaders(c, next);
 };
 
-/** Refuses bodies over 64 KiB with 413 before anything reads them. */
-export const limitBodySize = bodyLimit({
+const limitJsonBodySize = bodyLimit({
   maxSize: MAX_BODY_BYTES,
   onError: (c) =>
     errorResponse(c, new ApiError("payload_too_large", "The request body is larger than 64 KiB.")),
 });
+
+/** Refuses bodies over 64 KiB with 413 before anything reads them; uploads have their own limits. */
+export const limitBodySize: MiddlewareHandler<AppEnv> = (c, next) =>
+  isRawUpload(c.req.method, c.req.path) ? next() : limitJsonBodySize(c, next);
 
 function allowedOrigins(setting: string | undefined): string[] {
   return (setting ?? "")

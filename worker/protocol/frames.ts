@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type CallParticipant, type CallSignal, CallSignalSchema, type RingingStopped } from "./calls";
-import { isSingleEmoji } from "./limits";
-import { ClientId, type Message, MessageBody, PositiveSeq, Seq } from "./messages";
+import { isSingleEmoji, MAX_ATTACHMENTS_PER_MESSAGE } from "./limits";
+import { ClientId, type Message, OptionalMessageBody, PositiveSeq, Seq } from "./messages";
 import type { Member, RoomSummary } from "./rooms";
 
 // The frames of both sockets (API.md "Real time"): JSON text, each with a `type`. Each socket has
@@ -9,14 +9,23 @@ import type { Member, RoomSummary } from "./rooms";
 
 export const Emoji = z.string().refine(isSingleEmoji, "must be one emoji");
 
+/** The uploads a message sends (ids from POST …/attachments); with them, its body may be empty. */
+export const AttachmentIds = z
+  .string()
+  .min(1)
+  .max(100)
+  .array()
+  .max(MAX_ATTACHMENTS_PER_MESSAGE, `must be at most ${MAX_ATTACHMENTS_PER_MESSAGE} files`);
+
 /** Client → room frames. Anything else is answered with an `error` frame; the socket stays open. */
 export const ClientFrameSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("message"),
-    body: MessageBody,
+    body: OptionalMessageBody,
     clientId: ClientId,
     threadSeq: PositiveSeq.optional(),
     replyTo: PositiveSeq.optional(),
+    attachmentIds: AttachmentIds.optional(),
   }),
   z.object({ type: z.literal("react"), seq: PositiveSeq, emoji: Emoji, on: z.boolean() }),
   z.object({ type: z.literal("typing"), typing: z.boolean() }),
@@ -50,7 +59,7 @@ export type Receipt = { userId: string; deliveredSeq: number; readSeq: number };
 /** How the member list changed: someone joined or was added, changed role or profile, left or was removed. */
 export type MemberChange = "joined" | "updated" | "left";
 /** A member as the `member` frame carries it (API.md "Real time, extended"). */
-export type MemberInfo = Omit<Member, "online"> & { avatarUrl: string | null };
+export type MemberInfo = Omit<Member, "online">;
 
 /** Room socket, server → client. */
 export type RoomFrame =

@@ -4,6 +4,8 @@
 export const MAX_MESSAGE_CHARS = 4000;
 export const MAX_FRAME_BYTES = 16 * 1024;
 export const MAX_CLIENT_ID_CHARS = 64;
+/** At most this many files in one message. */
+export const MAX_ATTACHMENTS_PER_MESSAGE = 10;
 /** A typing indicator stops by itself this long after the last `typing: true`. */
 export const TYPING_TIMEOUT_MS = 5000;
 

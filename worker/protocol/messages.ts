@@ -17,6 +17,12 @@ export const ClientId = z
   .min(1, clientIdRule)
   .refine((id) => characterCount(id) <= MAX_CLIENT_ID_CHARS, clientIdRule);
 
+/** A body that may be empty (a message of files only); when it is not, the rules of MessageBody. */
+export const OptionalMessageBody = z
+  .string()
+  .refine((body) => body === "" || body.trim().length > 0, "must not be only white space")
+  .refine((body) => characterCount(body) <= MAX_MESSAGE_CHARS, BODY_TOO_LONG);
+
 export const Seq = z.number().int("must be a whole number").nonnegative("must be 0 or more");
 export const PositiveSeq = z.number().int("must be a whole number").positive("must be 1 or more");
 
@@ -38,6 +44,31 @@ export const ThreadSummarySchema = z.object({
   participantIds: z.string().array(),
 });
 
+/** A file of a message (API.md "Attachments"): its URLs are signed and expire. */
+export const AttachmentSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  /** For images: as displayed (after the Exif orientation), so the space can be kept before it loads. */
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  url: z.string(),
+  /** For images we could scale: at most 480 px on its long side. */
+  thumbnailUrl: z.string().nullable(),
+});
+export type Attachment = z.infer<typeof AttachmentSchema>;
+
+/** The card of a message's first link, fetched by the server (its image proxied through us). */
+export const LinkPreviewSchema = z.object({
+  url: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  siteName: z.string().nullable(),
+  imageUrl: z.string().nullable(),
+});
+export type LinkPreview = z.infer<typeof LinkPreviewSchema>;
+
 export const MessageSchema = z.object({
   id: z.string(),
   roomId: z.string(),
@@ -58,6 +89,8 @@ export const MessageSchema = z.object({
   thread: ThreadSummarySchema.nullable(),
   /** A `kind: "call"` message (empty body) says how the call went; null on every other. */
   call: CallSummarySchema.nullable(),
+  attachments: AttachmentSchema.array(),
+  linkPreview: LinkPreviewSchema.nullable(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 

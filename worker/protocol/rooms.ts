@@ -9,7 +9,12 @@ export type RoomKind = z.infer<typeof RoomKind>;
 export const Role = z.enum(["owner", "admin", "member"]);
 export type Role = z.infer<typeof Role>;
 
-export const PeerSchema = z.object({ id: z.string(), username: z.string(), displayName: z.string() });
+export const PeerSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  avatarUrl: z.string().nullable(),
+});
 
 export const RoomSummarySchema = z.object({
   id: z.string(),
@@ -35,5 +40,7 @@ export const MemberSchema = z.object({
   displayName: z.string(),
   role: Role,
   online: z.boolean(),
+  /** Their avatar (GET it as it is), or null: show their initials. */
+  avatarUrl: z.string().nullable(),
 });
 export type Member = z.infer<typeof MemberSchema>;

@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Database } from "../db/client";
 import { memberships, rooms, users } from "../db/schema";
+import { avatarUrl } from "../media/keys";
 import type { RoomSummary } from "../protocol/rooms";
 
 // The room list item (API.md: GET /api/rooms, and the user channel's room_* frames), computed in
@@ -36,6 +37,7 @@ export async function roomSummaries(db: Database, filter: SummaryFilter): Promis
       peerId: peer.id,
       peerUsername: peer.username,
       peerDisplayName: peer.displayName,
+      peerAvatarKey: peer.avatarKey,
     })
     .from(memberships)
     .innerJoin(rooms, eq(rooms.id, memberships.roomId))
@@ -72,7 +74,12 @@ export async function roomSummaries(db: Database, filter: SummaryFilter): Promis
       lastActivityAt: room.lastActivityAt.toISOString(),
     };
     if (row.peerId && row.peerUsername && row.peerDisplayName !== null) {
-      summary.peer = { id: row.peerId, username: row.peerUsername, displayName: row.peerDisplayName };
+      summary.peer = {
+        id: row.peerId,
+        username: row.peerUsername,
+        displayName: row.peerDisplayName,
+        avatarUrl: avatarUrl(row.peerAvatarKey),
+      };
     }
     return { userId: row.userId, room: summary };
   });

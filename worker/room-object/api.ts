@@ -33,5 +33,11 @@ export function refuse(code: Refusal["code"], message: string, retryAfter?: numb
 /** A page of history: the main timeline, or one thread's replies (`thread`), by seq cursors. */
 export type HistoryQuery = { before?: number; after?: number; limit: number; thread?: number };
 
-/** What a member sends: a body, and optionally the thread it answers and the message it quotes. */
-export type Draft = { body: string; clientId: string | null; threadSeq?: number; replyTo?: number };
+/** What a member sends: a body, and optionally the thread it answers, the message it quotes, its files. */
+export type Draft = {
+  body: string;
+  clientId: string | null;
+  threadSeq?: number;
+  replyTo?: number;
+  attachmentIds?: string[];
+};

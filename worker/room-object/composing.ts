@@ -1,6 +1,6 @@
 import { type Caller, type Draft, type Refusal, refuse } from "./api";
 import type { RoomParts } from "./parts";
-import type { NewMessage } from "./store";
+import type { AttachmentRow, NewMessage } from "./store";
 
 // What a draft becomes before it is stored: the thread it answers must be a message that is not
 // itself a reply (Slack-style threads are one level deep), the message it quotes must exist, and
@@ -10,7 +10,11 @@ import type { NewMessage } from "./store";
 const MENTION = /(^|[^\w.@-])@([A-Za-z0-9_.-]{3,32})(?![\w-])/g;
 
 export class Composing {
-  constructor(private readonly parts: RoomParts) {}
+  constructor(
+    private readonly parts: RoomParts,
+    /** The files a draft names, if they may be sent (see attachments.ts). */
+    private readonly filesFor: (userId: string, ids: string[]) => AttachmentRow[] | Refusal,
+  ) {}
 
   prepare(author: Pick<Caller, "userId">, draft: Draft): NewMessage | Refusal {
     const { messages } = this.parts.store;
@@ -22,6 +26,10 @@ export class Composing {
     }
     if (draft.replyTo !== undefined && !messages.get(draft.replyTo))
       return refuse("not_found", `No message ${draft.replyTo} in this room to quote.`);
+    const files = draft.attachmentIds?.length ? this.filesFor(author.userId, draft.attachmentIds) : [];
+    if ("ok" in files) return files;
+    if (draft.body === "" && files.length === 0)
+      return refuse("invalid_request", "body: must not be empty unless the message has attachmentIds");
     return {
       userId: author.userId,
       body: draft.body,
@@ -29,6 +37,7 @@ export class Composing {
       threadSeq: draft.threadSeq ?? null,
       replyToSeq: draft.replyTo ?? null,
       mentions: this.mentionsIn(author.userId, draft.body),
+      attachments: files,
     };
   }
 

@@ -1,12 +1,15 @@
+import { urlSigner } from "../media/signed-urls";
 import type { RoomFrame } from "../protocol/frames";
 import type { Message } from "../protocol/messages";
 import { Connections } from "../sockets/connections";
 import { AlarmClock } from "./alarms";
+import { Attachments } from "./attachments";
 import { Calls } from "./calls";
 import { Composing } from "./composing";
 import { Connecting } from "./connecting";
 import { Editing } from "./editing";
 import { History } from "./history";
+import { LinkPreviews } from "./link-previews";
 import { Membership } from "./membership";
 import { Mentions } from "./mentions";
 import { Moderation } from "./moderation";
@@ -47,12 +50,14 @@ export class RoomConcerns {
   readonly mentions: Mentions;
   readonly pins: Pins;
   readonly calls: Calls;
+  readonly attachments: Attachments;
+  readonly linkPreviews: LinkPreviews;
 
   constructor(ctx: DurableObjectState, env: Env) {
     const parts: RoomParts = {
       ctx,
       env,
-      store: new RoomStore(ctx.storage),
+      store: new RoomStore(ctx.storage, urlSigner(env)),
       sockets: new Connections<SocketState, RoomFrame>(ctx),
       alarms: new AlarmClock(ctx.storage),
     };
@@ -64,7 +69,9 @@ export class RoomConcerns {
     this.receipts = new Receipts(parts, () => this.roomList.pending());
     this.typing = new Typing(parts);
     this.presence = new Presence(parts);
-    this.composing = new Composing(parts);
+    this.attachments = new Attachments(parts, refusalToPost);
+    this.linkPreviews = new LinkPreviews(parts);
+    this.composing = new Composing(parts, (userId, ids) => this.attachments.forDraft(userId, ids));
     this.threads = new Threads(parts);
     this.mentions = new Mentions(parts);
     this.sending = new Sending(parts, {
@@ -101,6 +108,7 @@ export class RoomConcerns {
     parts.alarms.register(this.sessionEnds);
     parts.alarms.register(this.roomList);
     parts.alarms.register(this.calls);
+    parts.alarms.register(this.attachments); // uploads no message took within a day
   }
 
   /** A new message is stored: tell everyone, and let each concern react. Nothing is sent before this. */
@@ -111,11 +119,13 @@ export class RoomConcerns {
     this.typing.stopFor(message.userId);
     this.threads.replied(message);
     if (message.mentions.length > 0) this.parts.ctx.waitUntil(this.mentions.mentioned(message));
+    this.linkPreviews.stored(message); // fetched in the background, after the broadcast
   }
 
   /** A message was edited or deleted (`last`: it is the newest, whose preview the room list shows). */
   private async changed(message: Message, last: boolean): Promise<void> {
     if (message.deletedAt) this.mentions.deleted(message);
+    if (message.deletedAt) this.attachments.messageDeleted(message.seq);
     if (last || message.deletedAt) await this.roomList.changed(); // a deletion may change mention counts
   }
 }

@@ -2,6 +2,7 @@ import { and, eq, lt, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { memberships, rooms } from "../db/schema";
 import { callPreview } from "../protocol/call-text";
+import type { Message } from "../protocol/messages";
 import { pushRoomSummaries } from "../room-list/live";
 import type { AlarmTask } from "./alarms";
 import type { RoomParts } from "./parts";
@@ -17,9 +18,18 @@ const SUMMARY_INTERVAL_MS = 1000;
 const SUMMARY_DEBOUNCE_MS = 100;
 const PREVIEW_CHARS = 200;
 
-function preview(body: string): string {
+function preview(message: Message): string {
+  // A call message has no body: its summary ("Call · 3 min") stands for one.
+  const body = message.call ? callPreview(message.call) : message.body || filesLine(message);
   const characters = Array.from(body);
   return characters.length <= PREVIEW_CHARS ? body : `${characters.slice(0, PREVIEW_CHARS).join("")}…`;
+}
+
+/** A message of files alone says what it sent (an empty preview reads as a deleted message). */
+function filesLine(message: Message): string {
+  const files = message.deletedAt ? [] : message.attachments;
+  if (files.length === 0) return "";
+  return files.length === 1 ? `📎 ${files[0]?.name}` : `📎 ${files.length} files`;
 }
 
 export class RoomListSync implements AlarmTask {
@@ -64,7 +74,7 @@ export class RoomListSync implements AlarmTask {
         mainCount: store.messages.mainCount(),
         lastMessageSeq: last?.seq ?? null,
         lastMessageUserId: last?.userId ?? null,
-        lastMessagePreview: last ? preview(last.call ? callPreview(last.call) : last.body) : null,
+        lastMessagePreview: last ? preview(last) : null,
         lastMessageAt: last ? new Date(last.createdAt) : null,
         lastActivityAt: last
           ? sql`max(${rooms.lastActivityAt}, ${Date.parse(last.createdAt)})`

@@ -1,13 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ClientFrame, ClientFrameOf, MemberChange, MemberInfo } from "../protocol/frames";
-import type { Message } from "../protocol/messages";
+import type { Attachment, Message } from "../protocol/messages";
 import { answerPingsWhileAsleep, completeClose } from "../sockets/lifecycle";
 import type { SessionMatch } from "../sockets/sessions";
 import type { Caller, Draft, HistoryQuery, Outcome, Visitor } from "./api";
 import { parseClientFrame } from "./client-frames";
 import { RoomConcerns } from "./concerns";
 import type { ModerationAction, ModerationQuery, ModerationView } from "./moderation";
-import type { NotifyLevel, Page, PageAround, Report, Stored } from "./store";
+import type { CompletedUpload, NotifyLevel, Page, PageAround, Report, Stored } from "./store";
 
 // A Room is one chat room: a Durable Object that is the single writer of its messages (so `seq`
 // ordering and clientId idempotency are local facts) and the hub of its WebSockets.
@@ -128,6 +128,22 @@ export class Room extends DurableObject<Env> {
     this.room.calls.decline(caller.userId);
   }
 
+  /** An upload begins (the Worker then streams its bytes to R2): its id, or why not (muted, blocked). */
+  async reserveUpload(caller: Caller, name: string): Promise<Outcome<{ id: string }>> {
+    this.enter(caller.roomId);
+    return this.room.attachments.reserve(caller, name);
+  }
+
+  async completeUpload(caller: Caller, id: string, upload: CompletedUpload): Promise<Outcome<Attachment>> {
+    this.enter(caller.roomId);
+    return this.room.attachments.complete(caller, id, upload);
+  }
+
+  async removeLinkPreview(caller: Caller, seq: number): Promise<Outcome<Message>> {
+    this.enter(caller.roomId);
+    return this.room.linkPreviews.remove(caller, seq);
+  }
+
   /** Moves the caller's read marker forward (never back, never past the last message). */
   async markRead(visitor: Visitor, seq: number): Promise<Outcome<null>> {
     const caller = await this.admit(visitor);
@@ -195,6 +211,7 @@ export class Room extends DurableObject<Env> {
     this.room.receipts.stop();
     this.room.sending.discard(); // never confirmed: the room is gone
     await this.room.parts.alarms.stop();
+    await this.room.attachments.roomDeleted();
     // Start over empty: a late frame from a closing socket finds no room and is ignored.
     await this.room.parts.store.erase();
   }

@@ -67,7 +67,8 @@ export class Sending {
       this.parts.sockets.send(socket, { type: "error", code: "forbidden", message: refusal, clientId });
       return;
     }
-    const draft: Draft = { body: frame.body, clientId, threadSeq: frame.threadSeq, replyTo: frame.replyTo };
+    const { body, threadSeq, replyTo, attachmentIds } = frame;
+    const draft: Draft = { body, clientId, threadSeq, replyTo, attachmentIds };
     const prepared = this.hooks.prepare(userId, draft);
     if ("ok" in prepared) {
       this.parts.sockets.send(socket, {

@@ -39,3 +39,13 @@ export function messageBucket(env: { MESSAGE_RATE_PER_SEC?: string; MESSAGE_BURS
   const burst = Number(env.MESSAGE_BURST) || 20;
   return new TokenBucket(rate, burst);
 }
+
+/** The reaction limit of one person in one room, from REACTION_RATE_PER_SEC and REACTION_BURST. */
+export function reactionBucket(env: {
+  REACTION_RATE_PER_SEC?: string;
+  REACTION_BURST?: string;
+}): TokenBucket {
+  const rate = Number(env.REACTION_RATE_PER_SEC) || 5;
+  const burst = Number(env.REACTION_BURST) || 20;
+  return new TokenBucket(rate, burst);
+}

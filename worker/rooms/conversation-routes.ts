@@ -45,11 +45,13 @@ const addReaction = createRoute({
   tags,
   security,
   summary: "React to a message (idempotent)",
-  description: "At most 20 different emoji per message (the 21st: 400); one reaction per person per emoji.",
+  description: `At most 20 different emoji per message (the 21st: 400); one reaction per person per emoji.
+Each person may add or take back 5 reactions a second in a room, in bursts of 20, shared with their
+\`react\` frames (REACTION_RATE_PER_SEC, REACTION_BURST; 429 beyond).`,
   request: { params: ReactionParams },
   responses: {
     204: { description: "Added (or already there)." },
-    ...errorResponses(400, 401, 403, 404, 409),
+    ...errorResponses(400, 401, 403, 404, 409, 429),
   },
 });
 
@@ -60,10 +62,11 @@ const removeReaction = createRoute({
   tags,
   security,
   summary: "Take your reaction back (idempotent)",
+  description: "Counts against the same reaction limit as adding one (429 beyond).",
   request: { params: ReactionParams },
   responses: {
     204: { description: "Removed (or was not there)." },
-    ...errorResponses(400, 401, 403, 404, 409),
+    ...errorResponses(400, 401, 403, 404, 409, 429),
   },
 });
 

@@ -1,10 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
-import { and, eq, or } from "drizzle-orm";
+import { and, eq, isNull, or } from "drizzle-orm";
 import { database } from "../db/client";
 import { blocks, memberships, rooms, users } from "../db/schema";
 import { forbidden, invalidRequest, notFound } from "../http/errors";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
 import { signedInRoutes } from "../http/routers";
+import { limit } from "../limits/limit";
 import { pushRoomSummaries } from "../room-list/live";
 import { roomAccess, roomObject } from "./access";
 import { announceMember, memberInfo } from "./member-events";
@@ -20,12 +21,14 @@ const openDirect = createRoute({
   tags: ["Rooms"],
   security: bearerSecurity,
   summary: "Open the direct room with someone",
-  description: "One room per pair, whoever opens it first: 201 the first time, 200 after, from either side.",
+  description:
+    "One room per pair, whoever opens it first: 201 the first time, 200 after, from either side. At most 60 opens per person per 10 minutes (RATE_DIRECT_ROOM_PER_USER).",
+  middleware: [limit("openDirect")],
   request: jsonBody(DirectRoomBody),
   responses: {
     200: jsonResponse(RoomDetailSchema, "The existing direct room."),
     201: jsonResponse(RoomDetailSchema, "The direct room, just created."),
-    ...errorResponses(400, 401, 404, 413, 415),
+    ...errorResponses(400, 401, 404, 413, 415, 429),
   },
 });
 
@@ -34,7 +37,10 @@ export const directRoutes = signedInRoutes().openapi(openDirect, async (c) => {
   const me = c.var.user.id;
   if (peerId === me) throw invalidRequest("userId: a direct room needs someone other than you");
   const db = database(c.env.DB);
-  const [peer] = await db.select({ id: users.id }).from(users).where(eq(users.id, peerId));
+  const [peer] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.id, peerId), isNull(users.deletedAt)));
   if (!peer) throw notFound("No such user.");
   const between = await db
     .select({ blockerId: blocks.blockerId, blockedId: blocks.blockedId })

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { memberships } from "../db/schema";
+import { avatarUrl } from "../media/keys";
 import type { MemberChange, MemberInfo } from "../protocol/frames";
 import type { Role } from "../protocol/rooms";
 import { roomObject } from "./access";
@@ -8,7 +9,7 @@ import { roomObject } from "./access";
 // The member list on everyone's screen follows the changes made over REST: each change is told to
 // the room, which sends a `member` frame to every socket in it (API.md "Real time, extended").
 
-type Person = { id: string; username: string; displayName: string };
+type Person = { id: string; username: string; displayName: string; avatarKey?: string | null };
 
 export function memberInfo(person: Person, role: Role): MemberInfo {
   return {
@@ -16,7 +17,7 @@ export function memberInfo(person: Person, role: Role): MemberInfo {
     username: person.username,
     displayName: person.displayName,
     role,
-    avatarUrl: null,
+    avatarUrl: avatarUrl(person.avatarKey ?? null),
   };
 }
 

@@ -5,12 +5,13 @@ import { memberships } from "../db/schema";
 import { conflict, forbidden, notFound } from "../http/errors";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
 import { signedInRoutes } from "../http/routers";
+import { avatarUrl } from "../media/keys";
 import { pushRoomSummaries } from "../room-list/live";
 import { sendToUser } from "../user-channel/client";
 import { asMember, requireRole, roomAccess, roomObject } from "./access";
+import { memberLeaves } from "./leaving";
 import { announceMember, memberInfo } from "./member-events";
-import { endRoom } from "./room-ends";
-import { activeBan, personOf as person, roomDetail, successorOf } from "./room-model";
+import { activeBan, personOf as person, roomDetail } from "./room-model";
 import { AddMemberBody, MemberParams, MemberSchema, RoomDetailSchema, RoomParams } from "./schemas";
 
 // Who is in a room: joining a public room, leaving, and owners or admins adding and removing people.
@@ -104,32 +105,7 @@ export const memberRoutes = signedInRoutes()
     const db = database(c.env.DB);
     const access = await roomAccess(db, c.req.valid("param").roomId, c.var.user.id);
     const caller = asMember(access);
-    const mine = and(eq(memberships.roomId, caller.roomId), eq(memberships.userId, caller.userId));
-    const successor = await successorOf(db, caller.roomId, caller.userId);
-    if (!successor && access.room.kind !== "direct") {
-      // The last one out: a room nobody is in can never be moderated again, so it goes.
-      await endRoom(c.env, db, caller.roomId);
-      return c.body(null, 204);
-    }
-    if (successor && caller.role === "owner") {
-      await db.batch([
-        db.delete(memberships).where(mine),
-        db
-          .update(memberships)
-          .set({ role: "owner" })
-          .where(and(eq(memberships.roomId, caller.roomId), eq(memberships.userId, successor))),
-      ]);
-    } else {
-      await db.delete(memberships).where(mine);
-    }
-    await roomObject(c.env, caller.roomId).disconnectMember(caller.userId, "You left this room.");
-    await sendToUser(c.env, caller.userId, { type: "room_removed", roomId: caller.roomId });
-    const me = await person(db, caller.userId);
-    await announceMember(c.env, caller.roomId, memberInfo(me, caller.role), "left");
-    if (successor && caller.role === "owner") {
-      const heir = await person(db, successor);
-      await announceMember(c.env, caller.roomId, memberInfo(heir, "owner"), "updated");
-    }
+    await memberLeaves(c.env, db, { ...caller, kind: access.room.kind });
     return c.body(null, 204);
   })
   .openapi(addMember, async (c) => {
@@ -140,6 +116,7 @@ export const memberRoutes = signedInRoutes()
     const { userId, role = "member" } = c.req.valid("json");
     if (role === "admin" && caller.role !== "owner") throw forbidden("Only the owner can add an admin.");
     const user = await person(db, userId);
+    if (user.deletedAt) throw notFound("No such user.");
     await refuseBanned(db, caller.roomId, userId, "That person is banned from this room");
     const [added] = await db
       .insert(memberships)
@@ -150,7 +127,14 @@ export const memberRoutes = signedInRoutes()
     await announceMember(c.env, caller.roomId, memberInfo(user, role), "joined");
     await pushRoomSummaries(c.env, caller.roomId, "room_added", [userId]);
     return c.json(
-      { userId, username: user.username, displayName: user.displayName, role, online: user.online },
+      {
+        userId,
+        username: user.username,
+        displayName: user.displayName,
+        role,
+        online: user.online,
+        avatarUrl: avatarUrl(user.avatarKey),
+      },
       201,
     );
   })

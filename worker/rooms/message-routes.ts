@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
 import { signedInRoutes } from "../http/routers";
+import { limit } from "../limits/limit";
 import { roomObject, unwrap } from "./access";
 import {
   EditMessageBody,
@@ -58,13 +59,16 @@ const edit = createRoute({
   method: "patch",
   path: "/{roomId}/messages/{seq}",
   operationId: "editMessage",
+  middleware: [limit("edit")],
   tags,
   security,
   summary: "Edit your message",
+  description:
+    "At most 60 edits per minute per person, shared with message deletes, profile and room edits (RATE_EDIT_PER_USER; 429 beyond).",
   request: { params: MessageParams, ...jsonBody(EditMessageBody) },
   responses: {
     200: jsonResponse(MessageDoc, "The edited message."),
-    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 429),
   },
 });
 
@@ -72,6 +76,7 @@ const remove = createRoute({
   method: "delete",
   path: "/{roomId}/messages/{seq}",
   operationId: "deleteMessage",
+  middleware: [limit("edit")],
   tags,
   security,
   summary: "Delete a message (its author, an owner or an admin)",
@@ -79,7 +84,7 @@ const remove = createRoute({
   request: { params: MessageParams },
   responses: {
     200: jsonResponse(MessageDoc, "The deleted message (a tombstone)."),
-    ...errorResponses(401, 403, 404),
+    ...errorResponses(401, 403, 404, 429),
   },
 });
 
@@ -119,8 +124,8 @@ export const messageRoutes = signedInRoutes()
   })
   .openapi(send, async (c) => {
     const { caller, room } = memberCall(c, c.req.valid("param").roomId);
-    const { body, clientId, threadSeq, replyTo } = c.req.valid("json");
-    const draft = { body, clientId: clientId ?? null, threadSeq, replyTo };
+    const { body, clientId, threadSeq, replyTo, attachmentIds } = c.req.valid("json");
+    const draft = { body, clientId: clientId ?? null, threadSeq, replyTo, attachmentIds };
     const { message, created } = unwrap(await room.sendMessage(caller, draft));
     return created ? c.json(message, 201) : c.json(message, 200);
   })

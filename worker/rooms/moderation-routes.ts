@@ -6,6 +6,7 @@ import { memberships, roomBans, users } from "../db/schema";
 import { forbidden, notFound } from "../http/errors";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
 import { signedInRoutes } from "../http/routers";
+import { avatarUrl } from "../media/keys";
 import type { Role } from "../protocol/rooms";
 import type { Caller } from "../room-object/api";
 import { sendToUser } from "../user-channel/client";
@@ -192,7 +193,14 @@ export const moderationRoutes = signedInRoutes()
       await room.moderate(caller, { kind: "role", member: memberInfo(self, "admin"), from: "owner" });
     }
     return c.json(
-      { userId, username: person.username, displayName: person.displayName, role, online: person.online },
+      {
+        userId,
+        username: person.username,
+        displayName: person.displayName,
+        role,
+        online: person.online,
+        avatarUrl: avatarUrl(person.avatarKey),
+      },
       200,
     );
   })

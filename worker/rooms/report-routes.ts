@@ -3,6 +3,7 @@ import { database } from "../db/client";
 import { forbidden } from "../http/errors";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
 import { signedInRoutes } from "../http/routers";
+import { limit } from "../limits/limit";
 import { asMember, requireRole, roomAccess, roomObject, unwrap } from "./access";
 import { MessageParams, ReportBody, ReportListSchema, RoomParams } from "./moderation-schemas";
 
@@ -14,13 +15,15 @@ const security = bearerSecurity;
 
 const report = createRoute({
   operationId: "reportMessage",
+  middleware: [limit("report")],
   method: "post",
   path: "/{roomId}/messages/{seq}/report",
   tags,
   security,
   summary: "Report a message to the room's owners and admins",
   request: { params: MessageParams, ...jsonBody(ReportBody) },
-  responses: { 204: { description: "Reported." }, ...errorResponses(400, 401, 403, 404, 413, 415) },
+  description: "At most 20 reports per hour per person (RATE_REPORT_PER_USER; 429 beyond).",
+  responses: { 204: { description: "Reported." }, ...errorResponses(400, 401, 403, 404, 413, 415, 429) },
 });
 
 const listReports = createRoute({

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, isNull, ne, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { memberships, roomBans, users } from "../db/schema";
 import { notFound } from "../http/errors";
+import { avatarUrl } from "../media/keys";
 import type { Role } from "../protocol/rooms";
 import type { RoomRow } from "./access";
 import type { Member, RoomDetail } from "./schemas";
@@ -16,6 +17,7 @@ export async function membersOf(db: Database, roomId: string): Promise<Member[]>
       displayName: users.displayName,
       role: memberships.role,
       online: users.online,
+      avatarKey: users.avatarKey,
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
@@ -23,7 +25,8 @@ export async function membersOf(db: Database, roomId: string): Promise<Member[]>
     .orderBy(
       sql`CASE ${memberships.role} WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END`,
       asc(users.usernameKey),
-    );
+    )
+    .then((rows) => rows.map(({ avatarKey, ...member }) => ({ ...member, avatarUrl: avatarUrl(avatarKey) })));
 }
 
 export async function roomDetail(db: Database, room: RoomRow, role: Role | null): Promise<RoomDetail> {

@@ -5,6 +5,7 @@ import { memberships, roomBans, rooms } from "../db/schema";
 import { forbidden, notFound } from "../http/errors";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
 import { signedInRoutes } from "../http/routers";
+import { limit } from "../limits/limit";
 import { pushRoomSummaries } from "../room-list/live";
 import { roomSummaries } from "../room-list/summaries";
 import { asMember, requireRole, roomAccess, roomObject } from "./access";
@@ -23,6 +24,8 @@ import {
 // Rooms themselves: your room list, creating, finding, reading, renaming and deleting a room.
 
 const tags = ["Rooms"];
+const namesNote = `Names and topics may not contain control, invisible format (zero-width) or
+bidirectional-override characters; a name, and a topic that is not empty, must contain a letter or a digit.`;
 const security = bearerSecurity;
 
 const listRooms = createRoute({
@@ -43,10 +46,12 @@ const createRoom = createRoute({
   tags,
   security,
   summary: "Create a public or private room; you are its owner",
+  description: `${namesNote} At most 20 rooms per person per hour (RATE_CREATE_ROOM_PER_USER).`,
+  middleware: [limit("createRoom")],
   request: jsonBody(CreateRoomBody),
   responses: {
     201: jsonResponse(RoomDetailSchema, "The new room."),
-    ...errorResponses(400, 401, 413, 415),
+    ...errorResponses(400, 401, 413, 415, 429),
   },
 });
 
@@ -58,9 +63,10 @@ const discover = createRoute({
   security,
   summary: "Public rooms you can join",
   description:
-    "Rooms you are not in, matching `q` anywhere in the name (case-insensitive), most active first.",
+    "Rooms you are not in, matching `q` anywhere in the name (case-insensitive), most active first. At most 60 searches per minute (RATE_DISCOVER_PER_USER).",
+  middleware: [limit("discoverRooms")],
   request: { query: DiscoverQuery },
-  responses: { 200: jsonResponse(DiscoverListSchema, "Joinable rooms."), ...errorResponses(400, 401) },
+  responses: { 200: jsonResponse(DiscoverListSchema, "Joinable rooms."), ...errorResponses(400, 401, 429) },
 });
 
 const getRoom = createRoute({
@@ -78,13 +84,15 @@ const updateRoom = createRoute({
   method: "patch",
   path: "/{roomId}",
   operationId: "updateRoom",
+  middleware: [limit("edit")],
   tags,
   security,
   summary: "Rename a room or change its topic (owner or admin)",
+  description: namesNote,
   request: { params: RoomParams, ...jsonBody(UpdateRoomBody) },
   responses: {
     200: jsonResponse(RoomDetailSchema, "The room."),
-    ...errorResponses(400, 401, 403, 404, 413, 415),
+    ...errorResponses(400, 401, 403, 404, 413, 415, 429),
   },
 });
 

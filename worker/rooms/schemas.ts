@@ -1,12 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { examples } from "../http/openapi";
-import { text, visibleText } from "../http/text";
+import { shownName, shownText } from "../http/text";
+import { AttachmentIds } from "../protocol/frames";
 import { MAX_CLIENT_ID_CHARS, MAX_MESSAGE_CHARS } from "../protocol/limits";
 import {
   ClientId,
   LastMessageSchema,
   MessageBody,
   MessageSchema,
+  OptionalMessageBody,
   PositiveSeq,
   Seq,
 } from "../protocol/messages";
@@ -34,6 +36,8 @@ const messageExample = {
   pinnedBy: null,
   thread: { replyCount: 3, lastReplyAt: examples.time, participantIds: [examples.userId] },
   call: null,
+  attachments: [],
+  linkPreview: null,
 };
 
 export const MessageDoc = MessageSchema.openapi("Message", { example: messageExample });
@@ -65,6 +69,7 @@ const memberExample = {
   displayName: "Alice Liddell",
   role: "owner" as const,
   online: true,
+  avatarUrl: `/api/files/avatars/${examples.userId}/8f14e45f-ceea-467f-a0e6-a1b2c3d4e5f6`,
 };
 
 export const MemberSchema = MemberWire.openapi("Member", { example: memberExample });
@@ -118,8 +123,8 @@ export const DiscoverListSchema = z
   .object({ rooms: DiscoveredRoomSchema.array() })
   .openapi("DiscoveredRooms", { example: { rooms: [discoveredRoomExample()] } });
 
-const RoomName = visibleText(1, 80).openapi({ example: "general" });
-const Topic = text(0, 250).openapi({ example: "Anything goes" });
+const RoomName = shownName(1, 80).openapi({ example: "general" });
+const Topic = shownText(250).openapi({ example: "Anything goes" });
 
 export const CreateRoomBody = z
   .object({
@@ -219,7 +224,11 @@ const bodyLimits = { minLength: 1, maxLength: MAX_MESSAGE_CHARS, pattern: "\\S" 
 
 export const SendMessageBody = z
   .object({
-    body: MessageBody.openapi({ ...bodyLimits, example: "Hello, room!" }),
+    body: OptionalMessageBody.openapi({
+      maxLength: MAX_MESSAGE_CHARS,
+      description: "1–4,000 characters, not only white space; empty only when attachmentIds is not.",
+      example: "Hello, room!",
+    }),
     clientId: ClientId.optional().openapi({
       description: "Your id for this send (1–64 characters). Sending it again returns the first message.",
       minLength: 1,
@@ -231,6 +240,14 @@ export const SendMessageBody = z
       example: 40,
     }),
     replyTo: PositiveSeq.optional().openapi({ description: "Quote this message.", example: 41 }),
+    attachmentIds: AttachmentIds.optional().openapi({
+      description: "Your uploads to this room (POST …/attachments) that this message sends, at most 10.",
+      example: ["5c1d2e3f-4a5b-6c7d-8e9f-0a1b2c3d4e5f"],
+    }),
+  })
+  .refine((send) => send.body !== "" || (send.attachmentIds?.length ?? 0) > 0, {
+    message: "must not be empty unless the message has attachmentIds",
+    path: ["body"],
   })
   .openapi("SendMessage", { example: { body: "Hello, room!", clientId: "c-1732203600000-1" } });
 
@@ -255,10 +272,12 @@ export const MessageParams = RoomParams.extend({
 });
 
 export const SocketQuery = z.object({
-  token: z
-    .string()
-    .optional()
-    .openapi({ description: "The access token (browsers cannot set headers on a WebSocket)." }),
+  token: z.string().optional().openapi({
+    description: "The access token (browsers cannot set headers on a WebSocket); for wscat and scripts.",
+  }),
+  ticket: z.string().optional().openapi({
+    description: "A one-time ticket from POST /api/auth/ticket, instead of the token (for pages).",
+  }),
   since: optionalSeq.openapi({
     description: "Resume: first receive every message after this seq, then live frames.",
   }),

@@ -2,6 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import { bearerToken } from "../auth/middleware";
+import { assertSessionLive } from "../auth/session-check";
+import { redeemTicket } from "../auth/tickets";
 import { type AccessClaims, verifyAccessToken } from "../auth/tokens";
 import { database } from "../db/client";
 import { ApiError, forbidden, invalidRequest, notFound, unauthorized } from "../http/errors";
@@ -12,8 +14,9 @@ import { userChannel } from "../user-channel/client";
 import { asMember, roomAccess, roomObject } from "./access";
 import { RoomParams, SocketQuery } from "./schemas";
 
-// WebSocket upgrades. The Worker authenticates (token in ?token=, since browsers cannot set headers
-// on a WebSocket) and authorizes against D1 *before* the upgrade, so a bad token is a plain 401 and
+// WebSocket upgrades. The Worker authenticates (a one-time ?ticket= from POST /api/auth/ticket, the
+// way pages connect, or the access token in ?token=, for wscat: browsers cannot set headers on a
+// WebSocket) and authorizes against D1 *before* the upgrade, so a bad credential is a plain 401 and
 // an outsider a 404. Then it hands the socket to the Durable Object in a request it builds itself:
 // nothing from the client's request but the verified identity and the resume cursor reaches it.
 
@@ -26,8 +29,10 @@ Server → client: \`welcome\` {roomId, userId, lastSeq, online, receipts} first
 Client → server: \`message\` {body, clientId}, \`typing\` {typing}, \`read\` {seq}, \`ping\`.
 With \`since=N\` the room first sends every message after N, in order, then live frames: no gap, no duplicate.
 Frames over 16 KiB, bodies over 4,000 characters, bad JSON and unknown types get an \`error\` frame; the socket stays open.
-Each connection may send 10 messages/s with bursts of 20 (\`rate_limited\` error frame beyond; nothing is stored).
-Close codes: 4003 you were removed from (or left) the room, 4004 the room was deleted.
+Each person may send 10 messages/s to a room with bursts of 20, shared by REST and all of their sockets, and 5 reactions/s with bursts of 20
+(\`rate_limited\` error frame beyond; nothing is stored). Typing frames are relayed at most once every 2 s per person.
+Close codes: 4001 your session ended or the access token that opened the socket expired (reconnect with a fresh one and since=),
+4003 you were removed from (or left) the room, 4004 the room was deleted.
 Calls (WebRTC, signalled here): \`welcome\` also carries this socket's \`connectionId\` and \`call\` {participants}.
 Client → server: \`call_join\` {audio, video}, \`call_update\` {audio, video, screen}, \`call_leave\`,
 \`call_signal\` {toConnectionId, signal} where signal is {sdp: {type, sdp}} or {candidate: {candidate, sdpMid, sdpMLineIndex}}.
@@ -49,7 +54,7 @@ const roomSocket = createRoute({
   request: { params: RoomParams, query: SocketQuery },
   responses: {
     101: { description: "Switching protocols: the socket is open." },
-    ...errorResponses(400, 401, 404),
+    ...errorResponses(400, 401, 403, 404, 429),
   },
 });
 
@@ -67,21 +72,42 @@ Calls in direct rooms: \`call_ringing\` {roomId, fromUserId} on every device of 
 \`call_ringing_stopped\` {roomId, reason: "answered" | "declined" | "missed" | "cancelled"} on every device of both
 (missed after 30 s); \`call_ended\` {roomId} when a call you took part in or were rung for is over.
 Accept by joining on the room's socket (\`call_join\`); decline with POST /api/rooms/{roomId}/call/decline.`,
-  request: { query: z.object({ token: SocketQuery.shape.token, batch: SocketQuery.shape.batch }) },
-  responses: { 101: { description: "Switching protocols." }, ...errorResponses(400, 401) },
+  request: {
+    query: z.object({
+      token: SocketQuery.shape.token,
+      ticket: SocketQuery.shape.ticket,
+      batch: SocketQuery.shape.batch,
+    }),
+  },
+  responses: { 101: { description: "Switching protocols." }, ...errorResponses(400, 401, 403, 429) },
 });
 
-/** Who opens this socket: checked before the upgrade, so a refusal is a plain HTTP answer. */
-async function socketCaller(c: Context<AppEnv>, token: string | undefined): Promise<AccessClaims> {
+/**
+ * Who opens this socket: checked before the upgrade, so a refusal is a plain HTTP answer. A ticket
+ * stands for the session and expiry of the access token that asked for it; a token's session is
+ * checked against D1 unless this isolate did so in the last 5 s (the socket outlives this request).
+ */
+async function socketCaller(
+  c: Context<AppEnv>,
+  credentials: { token?: string; ticket?: string },
+): Promise<AccessClaims> {
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
     throw invalidRequest("This endpoint upgrades to a WebSocket: send Upgrade: websocket.");
   }
   if (!socketOriginAllowed(c.req.url, c.req.header("Origin"), c.env.CORS_ORIGINS)) {
     throw forbidden("Sockets may be opened from this app's own pages only.");
   }
-  const presented = token ?? bearerToken(c.req.header("Authorization"));
-  if (!presented) throw unauthorized("Send the access token as ?token=.");
-  return verifyAccessToken(c.env.JWT_SECRET, presented);
+  if (credentials.ticket !== undefined) {
+    const claims = await redeemTicket(database(c.env.DB), credentials.ticket);
+    if (!claims) throw unauthorized("The ticket is invalid, expired or already used.");
+    return claims;
+  }
+  const presented = credentials.token ?? bearerToken(c.req.header("Authorization"));
+  if (!presented)
+    throw unauthorized("Send a ticket as ?ticket= (POST /api/auth/ticket) or the access token as ?token=.");
+  const claims = await verifyAccessToken(c.env, presented);
+  await assertSessionLive(c.env, claims, { forSocket: true });
+  return claims;
 }
 
 /**
@@ -111,8 +137,8 @@ function upgradeRequest(path: string, params: Record<string, string>): Request {
 export const socketRoutes = openRoutes()
   .openapi(roomSocket, async (c) => {
     const { roomId } = c.req.valid("param");
-    const { token, since, batch } = c.req.valid("query");
-    const claims = await socketCaller(c, token);
+    const { token, ticket, since, batch } = c.req.valid("query");
+    const claims = await socketCaller(c, { token, ticket });
     const access = await roomAccess(database(c.env.DB), roomId, claims.userId);
     // API.md: a non-member gets 404 here, even for a public room they could join.
     if (!access.role) throw notFound("No such room.");
@@ -123,8 +149,8 @@ export const socketRoutes = openRoutes()
     return accepted(await roomObject(c.env, roomId).fetch(upgradeRequest("/connect", params)));
   })
   .openapi(userSocket, async (c) => {
-    const { token, batch } = c.req.valid("query");
-    const claims = await socketCaller(c, token);
+    const { token, ticket, batch } = c.req.valid("query");
+    const claims = await socketCaller(c, { token, ticket });
     const channel = userChannel(c.env, claims.userId);
     const params = sessionParams(claims);
     if (batch === "1") params.batch = "1";

@@ -64,6 +64,7 @@ const listBlocks = createRoute({
               bio: "",
               online: false,
               lastSeenAt: null,
+              avatarUrl: null,
             },
           ],
         },

@@ -1,17 +1,22 @@
 import { createRoute } from "@hono/zod-openapi";
-import { and, asc, eq, gte, lt, ne } from "drizzle-orm";
-import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "../auth/login-limit";
+import { and, asc, eq, gte, isNull, lt, ne } from "drizzle-orm";
+import { clearRefreshCookie } from "../auth/cookie";
 import { hashPassword, verifyPassword } from "../auth/password";
+import { assertPasswordAllowed } from "../auth/password-policy";
 import { endSessionsEverywhere } from "../auth/session-ends";
 import { revokeOtherSessions } from "../auth/sessions";
+import { beforePasswordCheck } from "../auth/sign-in-limit";
 import { database } from "../db/client";
 import { users } from "../db/schema";
 import { forbidden, notFound } from "../http/errors";
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from "../http/openapi";
 import { signedInRoutes } from "../http/routers";
+import { limit } from "../limits/limit";
 import { announceProfile } from "../rooms/member-events";
+import { deleteAccount } from "./deletion";
 import {
   ChangePasswordBody,
+  DeleteAccountBody,
   OwnProfileSchema,
   PublicProfileSchema,
   UpdateProfileBody,
@@ -38,14 +43,16 @@ const updateMe = createRoute({
   method: "patch",
   path: "/me",
   operationId: "updateMe",
+  middleware: [limit("edit")],
   tags,
   security,
   summary: "Edit your display name or bio",
-  description: "Fields left out are kept. An invalid field changes nothing (400).",
+  description: `Fields left out are kept. An invalid field changes nothing (400). A display name may not contain
+control, invisible format (zero-width) or bidirectional-override characters and must contain a letter or a digit.`,
   request: jsonBody(UpdateProfileBody),
   responses: {
     200: jsonResponse(OwnProfileSchema, "The updated profile."),
-    ...errorResponses(400, 401, 413, 415),
+    ...errorResponses(400, 401, 413, 415, 429),
   },
 });
 
@@ -56,8 +63,9 @@ const changePassword = createRoute({
   tags,
   security,
   summary: "Change your password",
-  description: `Your other sessions are revoked: their refresh tokens stop working at once, and their
-access tokens expire within 15 minutes. Wrong current passwords count toward the sign-in limit.`,
+  description: `Your other sessions are revoked: their refresh tokens stop working at once, their access
+tokens within 30 s, and their sockets close (4001). The new password must not be your username nor one of
+the 10,000 most common passwords (400). Wrong current passwords count toward the sign-in back-off.`,
   request: jsonBody(ChangePasswordBody),
   responses: { 204: { description: "Changed." }, ...errorResponses(400, 401, 403, 413, 415, 429) },
 });
@@ -69,12 +77,29 @@ const searchUsers = createRoute({
   tags,
   security,
   summary: "Find people by username prefix",
-  description: "Case-insensitive prefix match on the username, ordered by username. The caller is left out.",
+  description: `Case-insensitive prefix match on the username, ordered by username. The caller and deleted
+accounts are left out. At most 60 searches per minute (RATE_USER_SEARCH_PER_USER).`,
+  middleware: [limit("searchUsers")],
   request: { query: UserSearchQuery },
   responses: {
     200: jsonResponse(UserListSchema, "Matching users."),
-    ...errorResponses(400, 401),
+    ...errorResponses(400, 401, 429),
   },
+});
+
+const deleteMe = createRoute({
+  method: "delete",
+  path: "/me",
+  operationId: "deleteMe",
+  tags,
+  security,
+  summary: "Delete your account",
+  description: `Needs your password (403 if wrong; it counts toward the sign-in back-off). Every session ends and
+every socket closes (4001). Your profile becomes "Deleted user"; your messages stay, attributed to it; your
+username is free for others after 30 days. You leave every room: a room you own passes to its
+longest-standing admin, else member, and a room left empty is deleted.`,
+  request: jsonBody(DeleteAccountBody),
+  responses: { 204: { description: "Deleted." }, ...errorResponses(400, 401, 403, 413, 415, 429) },
 });
 
 const getUser = createRoute({
@@ -114,18 +139,28 @@ export const userRoutes = signedInRoutes()
     const { currentPassword, newPassword } = c.req.valid("json");
     const db = database(c.env.DB);
     const user = await currentUser(db, c.var.user.id);
-    await assertLoginAllowed(db, user.usernameKey);
-    if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-      await recordLoginFailure(db, user.usernameKey);
+    const check = await beforePasswordCheck(c.env, c.req.raw.headers, user.username);
+    if (!(await verifyPassword(currentPassword, user.passwordHash)))
       throw forbidden("The current password is wrong.");
-    }
+    await check.succeeded();
+    await assertPasswordAllowed("newPassword", newPassword, user.username);
     await db
       .update(users)
       .set({ passwordHash: await hashPassword(newPassword) })
       .where(eq(users.id, user.id));
     await revokeOtherSessions(db, user.id, c.var.user.sessionId);
     await endSessionsEverywhere(c.env, user.id, { allBut: c.var.user.sessionId });
-    await clearLoginFailures(db, user.usernameKey);
+    return c.body(null, 204);
+  })
+  .openapi(deleteMe, async (c) => {
+    const db = database(c.env.DB);
+    const user = await currentUser(db, c.var.user.id);
+    const check = await beforePasswordCheck(c.env, c.req.raw.headers, user.username);
+    if (!(await verifyPassword(c.req.valid("json").password, user.passwordHash)))
+      throw forbidden("The password is wrong.");
+    await check.succeeded();
+    await deleteAccount(c.env, db, user);
+    clearRefreshCookie(c);
     return c.body(null, 204);
   })
   .openapi(searchUsers, async (c) => {
@@ -133,7 +168,7 @@ export const userRoutes = signedInRoutes()
     const found = await database(c.env.DB)
       .select()
       .from(users)
-      .where(and(startsWith((q ?? "").toLowerCase()), ne(users.id, c.var.user.id)))
+      .where(and(startsWith((q ?? "").toLowerCase()), ne(users.id, c.var.user.id), isNull(users.deletedAt)))
       .orderBy(asc(users.usernameKey))
       .limit(limit);
     return c.json({ users: found.map(publicProfile) }, 200);

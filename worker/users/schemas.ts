@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { examples } from "../http/openapi";
-import { text, visibleText } from "../http/text";
+import { shownName, text } from "../http/text";
 
 // The pattern already bounds the length; minLength and maxLength say it where readers and tools look.
 export const Username = z
@@ -8,10 +8,14 @@ export const Username = z
   .regex(/^[A-Za-z0-9_.-]{3,32}$/, "must be 3 to 32 of a-z A-Z 0-9 _ . -")
   .openapi({ minLength: 3, maxLength: 32, example: "alice" });
 export const Password = text(8, 128).openapi({ example: "correct horse battery" });
-export const DisplayName = visibleText(1, 64).openapi({ example: "Alice Liddell" });
+export const DisplayName = shownName(1, 64).openapi({ example: "Alice Liddell" });
 export const Bio = text(0, 500).openapi({ example: "Curiouser and curiouser." });
 const Timestamp = z.string().openapi({ format: "date-time", example: examples.time });
 const UserId = z.string().openapi({ example: examples.userId });
+const AvatarUrl = z.string().nullable().openapi({
+  description: "Their avatar (PUT /api/users/me/avatar), or null: show their initials.",
+  example: null,
+});
 
 export const ownProfileExample = {
   id: examples.userId,
@@ -19,6 +23,7 @@ export const ownProfileExample = {
   displayName: "Alice Liddell",
   bio: "Curiouser and curiouser.",
   createdAt: examples.time,
+  avatarUrl: null,
 };
 
 export const OwnProfileSchema = z
@@ -28,6 +33,7 @@ export const OwnProfileSchema = z
     displayName: z.string(),
     bio: z.string(),
     createdAt: Timestamp,
+    avatarUrl: AvatarUrl,
   })
   .openapi("OwnProfile", { example: ownProfileExample });
 
@@ -38,6 +44,7 @@ const publicProfileExample = {
   bio: "Curiouser and curiouser.",
   online: false,
   lastSeenAt: examples.time,
+  avatarUrl: null,
 };
 
 export const PublicProfileSchema = z
@@ -48,6 +55,7 @@ export const PublicProfileSchema = z
     bio: z.string(),
     online: z.boolean(),
     lastSeenAt: Timestamp.nullable(),
+    avatarUrl: AvatarUrl,
   })
   .openapi("PublicProfile", { example: publicProfileExample });
 
@@ -67,6 +75,12 @@ export const ChangePasswordBody = z
   .openapi("ChangePassword", {
     example: { currentPassword: "correct horse battery", newPassword: "an even better password" },
   });
+
+export const DeleteAccountBody = z
+  .object({
+    password: z.string().min(1, "is required").max(128).openapi({ example: "correct horse battery" }),
+  })
+  .openapi("DeleteAccount", { example: { password: "correct horse battery" } });
 
 export const UserSearchQuery = z.object({
   q: z.string().max(32, "must be at most 32 characters").optional().openapi({ example: "al" }),

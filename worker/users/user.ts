@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { users } from "../db/schema";
 import { unauthorized } from "../http/errors";
+import { avatarUrl } from "../media/keys";
 import type { OwnProfile, PublicProfile } from "./schemas";
 
 export type User = typeof users.$inferSelect;
@@ -18,6 +19,7 @@ export function ownProfile(user: User): OwnProfile {
     displayName: user.displayName,
     bio: user.bio,
     createdAt: user.createdAt.toISOString(),
+    avatarUrl: avatarUrl(user.avatarKey),
   };
 }
 
@@ -29,6 +31,7 @@ export function publicProfile(user: User): PublicProfile {
     bio: user.bio,
     online: user.online,
     lastSeenAt: user.lastSeenAt?.toISOString() ?? null,
+    avatarUrl: avatarUrl(user.avatarKey),
   };
 }
 

@@ -32,10 +32,11 @@ export {
   CloseCode,
   characterCount,
   DEFAULT_MAX_CALL_PARTICIPANTS,
+  MAX_ATTACHMENTS_PER_MESSAGE,
   MAX_MESSAGE_CHARS,
   TYPING_TIMEOUT_MS,
 } from "../../../worker/protocol/limits";
-export type { LastMessage, Message } from "../../../worker/protocol/messages";
+export type { Attachment, LastMessage, LinkPreview, Message } from "../../../worker/protocol/messages";
 export type { Role, RoomKind, RoomSummary } from "../../../worker/protocol/rooms";
 export type { DiscoveredRoom, Member, MessagePage, RoomDetail } from "../../../worker/rooms/schemas";
 export type { OwnProfile, PublicProfile } from "../../../worker/users/schemas";

@@ -1,15 +1,24 @@
+import type { ComponentChildren } from "preact";
 import { useId, useLayoutEffect, useRef, useState } from "preact/hooks";
 
-// What you can do to one thing (a message: edit, delete, report; a member: roles, remove, ban,
-// mute, block), behind one labelled button, so that keyboards and screen readers reach it as easily
-// as a mouse: a menu button (WAI-ARIA APG "menu button"). Enter, Space or ↓ open it on the first
-// item, ↑ on the last; ↑ ↓ Home End move; Escape closes it and gives the focus back to the button;
-// Tab or a click elsewhere closes it.
+// What you can do to one thing (a message: react, reply, pin, edit, delete, report; a member: roles,
+// remove, ban, mute, block; a room: its notification level), behind one labelled button, so that
+// keyboards and screen readers reach it as easily as a mouse: a menu button (WAI-ARIA APG "menu
+// button"). Enter, Space or ↓ open it on the first item, ↑ on the last; ↑ ↓ Home End move; Escape
+// closes it and gives the focus back to the button; Tab or a click elsewhere closes it. An action
+// with `checked` is one of a set of choices (menuitemradio).
 
-export type MenuAction = { label: string; run: () => void };
+export type MenuAction = { label: string; run: () => void; checked?: boolean };
 
 /** `label` names the button and its menu, e.g. "Message actions", "Actions for Ben". */
-export function ActionMenu(props: { label: string; actions: MenuAction[] }) {
+export function ActionMenu(props: {
+  label: string;
+  actions: MenuAction[];
+  /** What the button shows (⋯ unless given); its class; the menu opens towards the line's start or end. */
+  children?: ComponentChildren;
+  class?: string;
+  align?: "start" | "end";
+}) {
   const [open, setOpen] = useState<"first" | "last" | null>(null);
   const [above, setAbove] = useState(true);
   const trigger = useRef<HTMLButtonElement>(null);
@@ -52,7 +61,7 @@ export function ActionMenu(props: { label: string; actions: MenuAction[] }) {
 
   return (
     <div
-      class="action-menu"
+      class={`action-menu${props.align === "end" ? " align-end" : ""}`}
       onFocusOut={(event) => {
         const next = event.relatedTarget;
         if (open && !(next instanceof Node && event.currentTarget.contains(next))) setOpen(null);
@@ -61,7 +70,7 @@ export function ActionMenu(props: { label: string; actions: MenuAction[] }) {
       <button
         ref={trigger}
         type="button"
-        class="actions-button"
+        class={props.class ?? "actions-button"}
         aria-label={props.label}
         aria-haspopup="menu"
         aria-expanded={open !== null}
@@ -74,7 +83,7 @@ export function ActionMenu(props: { label: string; actions: MenuAction[] }) {
           }
         }}
       >
-        <span aria-hidden="true">⋯</span>
+        {props.children ?? <span aria-hidden="true">⋯</span>}
       </button>
       {open && (
         <div
@@ -85,20 +94,28 @@ export function ActionMenu(props: { label: string; actions: MenuAction[] }) {
           class={above ? "menu above" : "menu below"}
           onKeyDown={onMenuKey}
         >
-          {props.actions.map((action) => (
-            <button
-              key={action.label}
-              type="button"
-              role="menuitem"
-              tabIndex={-1}
-              onClick={() => {
-                close(true);
-                action.run();
-              }}
-            >
-              {action.label}
-            </button>
-          ))}
+          {props.actions.map((item) => {
+            const run = () => {
+              close(true);
+              item.run();
+            };
+            return item.checked === undefined ? (
+              <button key={item.label} type="button" role="menuitem" tabIndex={-1} onClick={run}>
+                {item.label}
+              </button>
+            ) : (
+              <button
+                key={item.label}
+                type="button"
+                role="menuitemradio"
+                aria-checked={item.checked}
+                tabIndex={-1}
+                onClick={run}
+              >
+                {item.label}
+              </button>
+            );
+          })}
         </div>
       )}
     </div>
@@ -106,5 +123,5 @@ export function ActionMenu(props: { label: string; actions: MenuAction[] }) {
 }
 
 function menuItems(menu: HTMLElement | null): HTMLElement[] {
-  return menu ? [...menu.querySelectorAll<HTMLElement>('[role="menuitem"]')] : [];
+  return menu ? [...menu.querySelectorAll<HTMLElement>('[role^="menuitem"]')] : [];
 }

@@ -1,5 +1,5 @@
-import { useState } from "preact/hooks";
-import { authenticate } from "../api/session";
+import { useEffect, useState } from "preact/hooks";
+import { authenticate, demoPeople, signInAsDemo } from "../api/session";
 
 // Sign in and sign up, with the API's own rules checked inline before the request is sent.
 
@@ -135,10 +135,63 @@ export function AuthScreen() {
             {busy ? "Please wait…" : mode === "login" ? "Sign in" : "Create account"}
           </button>
         </form>
+        <DemoPeople />
         <p class="footnote">
           <a href="/api/docs">API reference</a>
         </p>
       </div>
     </main>
+  );
+}
+
+const DEMO_NAMES = ["alice", "bob", "carol"] as const;
+type DemoName = (typeof DEMO_NAMES)[number];
+const isDemoName = (name: string): name is DemoName => DEMO_NAMES.some((each) => each === name);
+
+/**
+ * "Try it without signing up" (local demos, after `npm run seed`): one click signs in as a seeded
+ * person, so a newcomer can open two windows and chat with themself at once. The server offers
+ * nobody unless its DEMO_USERS setting is on, and then this shows nothing.
+ */
+function DemoPeople() {
+  const [people, setPeople] = useState<{ username: DemoName; displayName: string }[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    demoPeople()
+      .then((found) =>
+        setPeople(
+          found.flatMap((person) =>
+            isDemoName(person.username) ? [{ ...person, username: person.username }] : [],
+          ),
+        ),
+      )
+      .catch(() => setPeople([]));
+  }, []);
+  if (people.length === 0) return null;
+  return (
+    <section class="demo" aria-labelledby="demo-title">
+      <h2 id="demo-title">Try it without signing up</h2>
+      <p class="muted">Open a second window as someone else to chat with yourself.</p>
+      <div class="demo-people">
+        {people.map((person) => (
+          <button
+            key={person.username}
+            type="button"
+            onClick={() =>
+              signInAsDemo(person.username).catch((failure) =>
+                setError(failure instanceof Error ? failure.message : String(failure)),
+              )
+            }
+          >
+            Continue as {person.displayName.split(" ")[0]}
+          </button>
+        ))}
+      </div>
+      {error && (
+        <p class="form-error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
   );
 }

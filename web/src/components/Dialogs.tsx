@@ -8,6 +8,7 @@ import { unblock, useBlocked } from "../people/blocks";
 import { navigate } from "../router";
 import type { Sentence as Words } from "../state/sentence";
 import { Avatar } from "./Avatar";
+import { AvatarEditor } from "./AvatarEditor";
 import { Dialog } from "./Dialog";
 import { Sentence } from "./Sentence";
 
@@ -156,7 +157,7 @@ export function PeoplePicker(props: { action: string; onPick: (person: PublicPro
         {people?.length === 0 && <li class="muted">Nobody found.</li>}
         {people?.map((person) => (
           <li key={person.id}>
-            <Avatar name={person.displayName} id={person.id} online={person.online} />
+            <Avatar name={person.displayName} id={person.id} online={person.online} url={person.avatarUrl} />
             <span class="pick-text">
               <strong>
                 <bdi>{person.displayName}</bdi>
@@ -192,7 +193,8 @@ export function DirectDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-export function ProfileDialog({ session, onClose }: { session: Session; onClose: () => void }) {
+export function ProfileDialog(props: { session: Session; onClose: () => void; onDeleteAccount: () => void }) {
+  const { session, onClose } = props;
   const [displayName, setDisplayName] = useState(session.user.displayName);
   const [bio, setBio] = useState(session.user.bio);
   const [status, setStatus] = useState<string | null>(null);
@@ -208,6 +210,7 @@ export function ProfileDialog({ session, onClose }: { session: Session; onClose:
   }
   return (
     <Dialog title="Your profile" onClose={onClose}>
+      <AvatarEditor session={session} />
       <form onSubmit={submit} class="stack">
         <p class="muted">@{session.user.username}</p>
         <label for="profile-name">Display name</label>
@@ -236,6 +239,13 @@ export function ProfileDialog({ session, onClose }: { session: Session; onClose:
         </button>
       </form>
       <BlockedPeople me={session.user.id} />
+      <section class="danger-zone" aria-labelledby="delete-heading">
+        <h3 id="delete-heading">Delete account</h3>
+        <p class="muted">Sign out everywhere and remove your profile for good.</p>
+        <button type="button" class="danger" onClick={props.onDeleteAccount}>
+          Delete account…
+        </button>
+      </section>
     </Dialog>
   );
 }

@@ -76,7 +76,7 @@ export function MemberPanel(props: {
           const online = props.isOnline(member);
           return (
             <li key={member.userId}>
-              <Avatar name={member.displayName} id={member.userId} online={online} />
+              <Avatar name={member.displayName} id={member.userId} online={online} url={member.avatarUrl} />
               <span class="pick-text">
                 <strong>
                   <bdi>{member.displayName}</bdi>

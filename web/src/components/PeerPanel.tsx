@@ -30,7 +30,7 @@ export function PeerPanel(props: { me: string; peer: Member; online: boolean; on
         </button>
       </header>
       <div class="peer">
-        <Avatar name={peer.displayName} id={peer.userId} online={props.online} />
+        <Avatar name={peer.displayName} id={peer.userId} online={props.online} url={peer.avatarUrl} />
         <strong>
           <bdi>{peer.displayName}</bdi>
         </strong>

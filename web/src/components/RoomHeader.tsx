@@ -1,16 +1,27 @@
 import type { ComponentChildren } from "preact";
-import type { Member, RoomDetail } from "../api/types";
+import type { Member, RoomDetail, RoomSummary } from "../api/types";
 import type { ConnectionState } from "../realtime/live-socket";
 import { navigate } from "../router";
+import { ActionMenu } from "./ActionMenu";
 import { Avatar } from "./Avatar";
 import { CONNECTION_LABELS } from "./Sidebar";
 
+export type NotifyLevel = RoomSummary["notify"];
+/** The side panels a room header opens: who is here (or the other person), the pins. */
+export type HeaderPanel = "people" | "pins";
+
+const LEVELS: { level: NotifyLevel; label: string; short: string }[] = [
+  { level: "all", label: "Every new message", short: "All messages" },
+  { level: "mentions", label: "Only mentions of me", short: "Mentions only" },
+  { level: "none", label: "Nothing (mute)", short: "Muted" },
+];
+
 // The top of an open room: the way back (on phones), the room's name and topic (or, in a direct
 // room, the other person and whether they are online), the socket's state when it is not live, and
-// one compact button for the side panel: who is in a room, or the other person's profile in a
-// direct one (where "Members (2)" would tell nothing), and for owners and admins one for the room's
-// settings. The title gets the rest of the width, so a phone shows the room's name rather than a
-// wide button.
+// compact buttons: the call buttons, what you are notified of here (all, mentions, nothing), the pinned messages,
+// and the side panel of who is in a room, or the other person's profile in a direct one (where
+// "Members (2)" would tell nothing), and for owners and admins one for the room's settings. The
+// title gets the rest of the width, so a phone shows the room's name rather than wide buttons.
 
 export function RoomHeader(props: {
   /** The room's name (or the other person's), its names in <bdi>. */
@@ -19,8 +30,10 @@ export function RoomHeader(props: {
   peer: Member | undefined;
   peerOnline: boolean;
   connection: ConnectionState;
-  panelShown: boolean;
-  onTogglePanel: () => void;
+  panel: HeaderPanel | null;
+  onTogglePanel: (panel: HeaderPanel) => void;
+  notify: NotifyLevel;
+  onNotify: (level: NotifyLevel) => void;
   /** What else the room offers here (the call buttons). */
   actions?: ComponentChildren;
   /** Owners and admins of a room (never a direct one) open its settings here. */
@@ -51,15 +64,41 @@ export function RoomHeader(props: {
         </span>
       )}
       {props.actions}
+      {room && (
+        <ActionMenu
+          label={`Notifications: ${LEVELS.find((each) => each.level === props.notify)?.short ?? ""}`}
+          class={props.notify === "all" ? "panel-button" : "panel-button quiet"}
+          align="end"
+          actions={LEVELS.map(({ level, label }) => ({
+            label,
+            checked: props.notify === level,
+            run: () => props.onNotify(level),
+          }))}
+        >
+          <BellIcon muted={props.notify === "none"} />
+          {props.notify === "mentions" && <span aria-hidden="true">@</span>}
+        </ActionMenu>
+      )}
+      {room && (
+        <button
+          type="button"
+          class="panel-button"
+          aria-label="Pinned messages"
+          aria-expanded={props.panel === "pins"}
+          onClick={() => props.onTogglePanel("pins")}
+        >
+          <PinIcon />
+        </button>
+      )}
       {direct && peer && (
         <button
           type="button"
           class="panel-button profile"
           aria-label={`Profile of ${peer.displayName}`}
-          aria-expanded={props.panelShown}
-          onClick={props.onTogglePanel}
+          aria-expanded={props.panel === "people"}
+          onClick={() => props.onTogglePanel("people")}
         >
-          <Avatar name={peer.displayName} id={peer.userId} online={props.peerOnline} />
+          <Avatar name={peer.displayName} id={peer.userId} online={props.peerOnline} url={peer.avatarUrl} />
         </button>
       )}
       {room && !direct && (
@@ -67,8 +106,8 @@ export function RoomHeader(props: {
           type="button"
           class="panel-button"
           aria-label={`Members (${room.members.length})`}
-          aria-expanded={props.panelShown}
-          onClick={props.onTogglePanel}
+          aria-expanded={props.panel === "people"}
+          onClick={() => props.onTogglePanel("people")}
         >
           <PeopleIcon />
           <span aria-hidden="true">{room.members.length}</span>
@@ -100,6 +139,45 @@ function PeopleIcon() {
       <path d="M2.5 20c0-3.6 2.9-6 6.5-6s6.5 2.4 6.5 6" />
       <path d="M16 4.6a3.5 3.5 0 0 1 0 6.8" />
       <path d="M18 14.3c2.1.7 3.5 2.8 3.5 5.7" />
+    </svg>
+  );
+}
+
+function BellIcon({ muted }: { muted: boolean }) {
+  return (
+    <svg
+      viewBox="0 0 24 24"
+      width="18"
+      height="18"
+      aria-hidden="true"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="2"
+      stroke-linecap="round"
+      stroke-linejoin="round"
+    >
+      <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+      <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+      {muted && <path d="M3 3l18 18" />}
+    </svg>
+  );
+}
+
+function PinIcon() {
+  return (
+    <svg
+      viewBox="0 0 24 24"
+      width="18"
+      height="18"
+      aria-hidden="true"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="2"
+      stroke-linecap="round"
+      stroke-linejoin="round"
+    >
+      <path d="M12 17v5" />
+      <path d="M9 10.8V4h6v6.8l3 3.2v3H6v-3z" />
     </svg>
   );
 }

@@ -1,11 +1,12 @@
 import type { Session } from "../api/session";
 import type { RoomKind, RoomSummary } from "../api/types";
 import { relativeTime } from "../format";
+import type { Permission } from "../notify/system";
 import type { ConnectionState } from "../realtime/live-socket";
 import { navigate } from "../router";
 import { Avatar } from "./Avatar";
 
-export type DialogName = "create" | "discover" | "direct" | "profile";
+export type DialogName = "create" | "discover" | "direct" | "profile" | "delete-account";
 
 const SECTIONS: { kind: RoomKind; title: string }[] = [
   { kind: "direct", title: "Direct messages" },
@@ -37,6 +38,8 @@ export function Sidebar(props: {
   isThePage: boolean;
   onOpen: (dialog: DialogName) => void;
   onSignOut: () => void;
+  notifications: Permission;
+  onAskNotifications: () => void;
 }) {
   const me = props.session.user;
   return (
@@ -49,7 +52,7 @@ export function Sidebar(props: {
           onClick={() => props.onOpen("profile")}
           aria-label="Edit profile"
         >
-          <Avatar name={me.displayName} id={me.id} />
+          <Avatar name={me.displayName} id={me.id} url={me.avatarUrl} />
           <span class="profile-name">
             <bdi>{me.displayName}</bdi>
           </span>
@@ -93,10 +96,18 @@ export function Sidebar(props: {
                           navigate(`/rooms/${room.id}`);
                         }}
                       >
-                        {room.kind === "direct" && <Avatar name={label} id={room.peer?.id ?? room.id} />}
+                        {room.kind === "direct" && (
+                          <Avatar name={label} id={room.peer?.id ?? room.id} url={room.peer?.avatarUrl} />
+                        )}
                         <span class="room-text">
                           <span class="room-line">
-                            <span class={room.unreadCount > 0 ? "room-name unread" : "room-name"}>
+                            <span
+                              class={
+                                room.unreadCount > 0 && room.notify !== "none"
+                                  ? "room-name unread"
+                                  : "room-name"
+                              }
+                            >
                               {room.kind === "direct" ? "" : "# "}
                               <bdi>{name}</bdi>
                             </span>
@@ -106,12 +117,7 @@ export function Sidebar(props: {
                           </span>
                           <span class="room-line">
                             <span class="room-preview">{preview(room, me.id)}</span>
-                            {room.unreadCount > 0 && (
-                              <span class="badge">
-                                {room.unreadCount > 99 ? "99+" : room.unreadCount}
-                                <span class="visually-hidden"> unread</span>
-                              </span>
-                            )}
+                            <RoomBadges room={room} />
                           </span>
                         </span>
                       </a>
@@ -123,6 +129,14 @@ export function Sidebar(props: {
           );
         })}
       </div>
+      {props.notifications === "default" && (
+        <div class="notify-prompt">
+          <p>Get a notification when someone writes to you while Hubbub is in the background.</p>
+          <button type="button" onClick={props.onAskNotifications}>
+            Turn on notifications
+          </button>
+        </div>
+      )}
       <footer class="sidebar-footer">
         <span class={`connection ${props.connection}`} role="status">
           <span class="dot" aria-hidden="true" /> {CONNECTION_LABELS[props.connection]}
@@ -132,5 +146,37 @@ export function Sidebar(props: {
         </button>
       </footer>
     </nav>
+  );
+}
+
+/**
+ * What is waiting in a room: "@" with the mentions of you (they matter most), the unread count (a
+ * quiet grey one in a muted room), and a muted room says so.
+ */
+function RoomBadges({ room }: { room: RoomSummary }) {
+  const muted = room.notify === "none";
+  const count = (n: number) => (n > 99 ? "99+" : String(n));
+  return (
+    <>
+      {muted && (
+        <span class="muted-mark" title="Muted">
+          <span aria-hidden="true">🔕</span>
+          <span class="visually-hidden"> muted</span>
+        </span>
+      )}
+      {room.mentionCount > 0 && (
+        <span class="badge mention-badge">
+          <span aria-hidden="true">@</span>
+          {count(room.mentionCount)}
+          <span class="visually-hidden"> {room.mentionCount === 1 ? "mention" : "mentions"}</span>
+        </span>
+      )}
+      {room.unreadCount > 0 && (
+        <span class={muted ? "badge quiet" : "badge"}>
+          {count(room.unreadCount)}
+          <span class="visually-hidden"> unread</span>
+        </span>
+      )}
+    </>
   );
 }

@@ -1,9 +1,12 @@
 import ReconnectingWebSocket from "partysocket/ws";
-import { AuthFailure, accessToken } from "../api/session";
+import { answer } from "../api/answers";
+import { api } from "../api/client";
+import { AuthFailure, tokenRefused } from "../api/session";
 import { type Batched, type ClientFrame, CloseCode } from "../api/types";
 
 // One reconnecting WebSocket (partysocket's, with its exponential backoff) plus what chat needs on
-// top: a fresh access token on every connect, random jitter so a server restart is not met by every
+// top: a fresh one-time ticket on every connect (POST /api/auth/ticket: no token in the socket's URL,
+// which request logs keep), random jitter so a server restart is not met by every
 // client at the same instant, no retry once the session is over or the server closed us on purpose,
 // and a plain state for the UI: connecting, live, reconnecting, offline.
 
@@ -41,9 +44,10 @@ export function openLiveSocket<Frame extends { type: string }>(
         const backoff = Math.min(MAX_DELAY_MS, MIN_DELAY_MS * 1.6 ** (socket.retryCount - 1));
         await new Promise((resolve) => setTimeout(resolve, Math.random() * backoff * 0.5));
       }
-      let token: string;
+      let ticket: string;
       try {
-        token = await accessToken();
+        // api refreshes the access token first if it is about to expire, or once if it is refused.
+        ticket = (await answer(api.auth.ticket.$post())).ticket;
       } catch (error) {
         // The session is over: stop for good (the app shows the sign-in screen).
         if (error instanceof AuthFailure) socket.close();
@@ -52,7 +56,7 @@ export function openLiveSocket<Frame extends { type: string }>(
       const origin = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}`;
       const path = options.path();
       // batch=1: frames ready in the same turn come as one `batch` frame (one send per socket per tick).
-      return `${origin}/api${path}${path.includes("?") ? "&" : "?"}batch=1&token=${encodeURIComponent(token)}`;
+      return `${origin}/api${path}${path.includes("?") ? "&" : "?"}batch=1&ticket=${encodeURIComponent(ticket)}`;
     },
     [],
     {
@@ -66,6 +70,9 @@ export function openLiveSocket<Frame extends { type: string }>(
 
   socket.addEventListener("open", () => setState("live"));
   socket.addEventListener("close", (event) => {
+    // 4001: the token expired or the session ended. Refresh before the next ticket: a new token if
+    // it expired, or a refused refresh (and the sign-in screen) if the session is over.
+    if (event.code === CloseCode.sessionEnded) tokenRefused();
     if (FINAL_CLOSE_CODES.includes(event.code)) {
       setState("closed");
       options.onEnded?.(event.code, event.reason);

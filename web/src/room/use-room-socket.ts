@@ -37,7 +37,15 @@ export function useRoomSocket({ roomId, opened, latest, dispatch, reloadDetails 
 
   const sendMessage = useCallback(
     (pending: PendingSend) => {
-      send({ type: "message", body: pending.body, clientId: pending.clientId });
+      const attachmentIds = pending.attachments?.map((file) => file.id);
+      send({
+        type: "message",
+        body: pending.body,
+        clientId: pending.clientId,
+        ...(pending.threadSeq !== undefined ? { threadSeq: pending.threadSeq } : {}),
+        ...(pending.quote ? { replyTo: pending.quote.seq } : {}),
+        ...(attachmentIds?.length ? { attachmentIds } : {}),
+      });
       setTimeout(() => {
         const { timeline, connection } = latest();
         const still = timeline.pending.find((each) => each.clientId === pending.clientId);

@@ -43,11 +43,34 @@ export function channelNotice(rooms: RoomSummary[], frame: ChannelFrame): Senten
   return ["Someone reported a message", ...where, ". Room settings → Reports lists it."];
 }
 
-/** Opening a room reads it: clear its badge now rather than after the next summary. */
+/** Opening a room reads it: clear its badges now rather than after the next summary. */
 export function markRoomRead(rooms: RoomSummary[], roomId: string, seq: number): RoomSummary[] {
-  return rooms.map((room) =>
-    room.id === roomId && seq >= room.lastReadSeq
-      ? { ...room, lastReadSeq: seq, unreadCount: Math.max(0, (room.lastMessage?.seq ?? 0) - seq) }
-      : room,
-  );
+  return rooms.map((room) => {
+    if (room.id !== roomId || seq < room.lastReadSeq) return room;
+    const newest = room.lastMessage?.seq ?? 0;
+    return {
+      ...room,
+      lastReadSeq: seq,
+      unreadCount: Math.max(0, newest - seq),
+      mentionCount: seq >= newest ? 0 : room.mentionCount,
+    };
+  });
+}
+
+/**
+ * A `mention` frame: the room's "@" badge counts it at once (the next `room_updated`, a second or
+ * so later, brings the server's count, which replaces ours). Not in the room being read.
+ */
+export function countMention(rooms: RoomSummary[], roomId: string, openRoomId: string | null): RoomSummary[] {
+  if (roomId === openRoomId) return rooms;
+  return rooms.map((room) => (room.id === roomId ? { ...room, mentionCount: room.mentionCount + 1 } : room));
+}
+
+/** Our notification level changed (PUT …/notifications): shown at once. */
+export function setNotifyLevel(
+  rooms: RoomSummary[],
+  roomId: string,
+  notify: RoomSummary["notify"],
+): RoomSummary[] {
+  return rooms.map((room) => (room.id === roomId ? { ...room, notify } : room));
 }

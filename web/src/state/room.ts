@@ -13,12 +13,16 @@ import { callPreview } from "../api/types";
 import type { ConnectionState } from "../realtime/live-socket";
 import { withReaction } from "./reactions";
 import { namesList, type Sentence } from "./sentence";
+import { type Threads, threadOlder, threadOpened, threadsReceive, threadsUpdate } from "./threads";
 import {
   addPending,
+  backToLatest,
   dropPending,
   emptyTimeline,
+  jumpedTo,
   markPending,
   type PendingSend,
+  pageNewer,
   prependPage,
   receive,
   type Timeline,
@@ -38,6 +42,8 @@ export type RoomState = {
   /** The room and its members (kept live by `member` frames); null until loaded. */
   room: RoomDetail | null;
   timeline: Timeline;
+  /** The threads opened in this visit, by their root's seq (state/threads.ts). */
+  threads: Threads;
   /** Each member's delivery and read markers, by userId. */
   receipts: Map<string, Receipt>;
   /** Members with a socket open to this room. */
@@ -61,6 +67,15 @@ export type RoomAction =
   | { type: "older"; messages: Message[]; hasOlder: boolean }
   /** Messages paged after a resume that stopped early (resume_incomplete). */
   | { type: "newer"; messages: Message[] }
+  /** A page after the gap that a jump left (timeline.ts gapAfter). */
+  | { type: "after_gap"; messages: Message[]; hasMore: boolean }
+  /** A page around a message we jumped to (a quote, a pin). */
+  | { type: "around"; messages: Message[]; hasMoreBefore: boolean; hasMoreAfter: boolean }
+  /** Leave a page we jumped to for the newest messages. */
+  | { type: "latest" }
+  /** A thread's root and its newest replies; then older replies. */
+  | { type: "thread"; root: Message; messages: Message[]; hasOlder: boolean }
+  | { type: "thread_older"; rootSeq: number; messages: Message[]; hasOlder: boolean }
   | { type: "frame"; frame: RoomFrame; now: number }
   | { type: "connection"; state: ConnectionState }
   /** The API's answer to an edit or a delete of ours. */
@@ -77,6 +92,7 @@ export function initialRoomState(me: string): RoomState {
     me,
     room: null,
     timeline: emptyTimeline,
+    threads: new Map(),
     receipts: new Map(),
     online: new Set(),
     typing: new Map(),
@@ -100,13 +116,29 @@ export function roomReducer(state: RoomState, action: RoomAction): RoomState {
     case "older":
       return { ...state, timeline: prependPage(state.timeline, action.messages, action.hasOlder, state.me) };
     case "newer":
-      return { ...state, timeline: receive(state.timeline, action.messages, state.me) };
+      return received(state, action.messages);
+    case "after_gap":
+      return { ...state, timeline: pageNewer(state.timeline, action.messages, action.hasMore, state.me) };
+    case "around":
+      return { ...state, timeline: jumpedTo(state.timeline, action, state.me) };
+    case "latest":
+      return { ...state, timeline: backToLatest(state.timeline) };
+    case "thread":
+      return {
+        ...state,
+        threads: threadOpened(state.threads, action.root, action.messages, action.hasOlder),
+      };
+    case "thread_older":
+      return {
+        ...state,
+        threads: threadOlder(state.threads, action.rootSeq, action.messages, action.hasOlder),
+      };
     case "frame":
       return applyFrame(state, action.frame, action.now);
     case "connection":
       return { ...state, connection: action.state };
     case "changed":
-      return { ...state, timeline: receive(state.timeline, [action.message], state.me) };
+      return received(state, [action.message]);
     case "send":
       return { ...state, timeline: addPending(state.timeline, action.send) };
     case "retry":
@@ -134,23 +166,25 @@ export function applyFrame(state: RoomState, frame: RoomFrame, now: number): Roo
         call: frame.call.participants,
       };
     case "message": {
-      const timeline = receive(state.timeline, [frame.message], state.me);
+      const { timeline, threads } = received(state, [frame.message]);
       const author = frame.message.userId;
-      if (author === state.me) return { ...state, timeline };
+      if (author === state.me) return { ...state, timeline, threads };
       // Someone who sends has stopped typing, whether or not their "stopped" arrives.
       const typing = new Map(state.typing);
       typing.delete(author);
       const { call, body } = frame.message;
       const announcement = `${authorName(state, author)}: ${call ? callPreview(call) : body}`;
-      return { ...state, timeline, typing, announcement };
+      return { ...state, timeline, threads, typing, announcement };
     }
     case "message_updated":
-      return { ...state, timeline: receive(state.timeline, [frame.message], state.me) };
+      return received(state, [frame.message]);
     case "reaction": {
+      const react = (message: Message) => withReaction(message, frame.userId, frame.emoji, frame.on);
       const messages = state.timeline.messages.map((message) =>
-        message.seq === frame.seq ? withReaction(message, frame.userId, frame.emoji, frame.on) : message,
+        message.seq === frame.seq ? react(message) : message,
       );
-      return { ...state, timeline: { ...state.timeline, messages } };
+      const threads = threadsUpdate(state.threads, frame.seq, react);
+      return { ...state, timeline: { ...state.timeline, messages }, threads };
     }
     case "typing": {
       if (frame.userId === state.me) return state;
@@ -194,6 +228,15 @@ export function applyFrame(state: RoomState, frame: RoomFrame, now: number): Roo
   }
 }
 
+/** Messages from the socket or the API land in the main timeline or in the threads we hold. */
+function received(state: RoomState, messages: Message[]): RoomState {
+  return {
+    ...state,
+    timeline: receive(state.timeline, messages, state.me),
+    threads: threadsReceive(state.threads, messages),
+  };
+}
+
 const ROLE_ORDER: Record<Role, number> = { owner: 0, admin: 1, member: 2 };
 
 /** The server's order of a member list: owner, admins, members, each by username. */
@@ -222,6 +265,7 @@ export function changeMembers(
     displayName: info.displayName,
     role: info.role,
     online: known?.online ?? false,
+    avatarUrl: info.avatarUrl,
   };
   return { ...room, role, members: [...others, member].sort(byRoleAndName) };
 }

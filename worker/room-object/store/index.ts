@@ -1,3 +1,5 @@
+import type { UrlSigner } from "../../media/signed-urls";
+import { AttachmentStore } from "./attachments";
 import { CallStore } from "./calls";
 import { MemberStore } from "./members";
 import { MentionStore } from "./mentions";
@@ -20,11 +22,18 @@ export class RoomStore {
   readonly reactions: ReactionStore;
   readonly mentions: MentionStore;
   readonly calls: CallStore;
+  readonly attachments: AttachmentStore;
 
-  constructor(private readonly storage: DurableObjectStorage) {
+  /** `signer` signs the URLs of files as messages are presented (null: unsigned paths, for tools). */
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    signer: UrlSigner | null = null,
+  ) {
     migrate(storage);
     this.meta = new RoomMeta(storage.sql);
-    this.messages = new MessageStore(storage.sql, () => this.meta.get("roomId") ?? "");
+    const roomId = () => this.meta.get("roomId") ?? "";
+    this.attachments = new AttachmentStore(storage.sql, roomId, signer);
+    this.messages = new MessageStore(storage.sql, roomId, this.attachments);
     this.receipts = new ReceiptStore(storage.sql);
     this.members = new MemberStore(storage.sql);
     this.moderation = new ModerationStore(storage.sql);
@@ -45,6 +54,7 @@ export class RoomStore {
   }
 }
 
+export type { AttachmentRow, CompletedUpload } from "./attachments";
 export type { CurrentCall } from "./calls";
 export type { NotifyLevel, RoomMember } from "./members";
 export type { NewMessage, Page, PageAround, Stored, Timeline } from "./messages";

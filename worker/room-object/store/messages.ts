@@ -1,5 +1,12 @@
 import type { CallSummary } from "../../protocol/calls";
-import { type Message, QUOTE_CHARS, type Reaction } from "../../protocol/messages";
+import {
+  type Attachment,
+  type LinkPreview,
+  type Message,
+  QUOTE_CHARS,
+  type Reaction,
+} from "../../protocol/messages";
+import type { AttachmentRow, AttachmentStore } from "./attachments";
 
 // A room's messages, keyed by seq, in its own SQLite. Calls are synchronous and a Durable Object
 // runs one event at a time, so "read max(seq), insert seq+1" cannot interleave with another send.
@@ -31,7 +38,13 @@ type MessageRow = {
   main_ordinal: number | null;
   /** A call message's summary (JSON); absent from the rows `append` makes, which are text. */
   call_summary?: string | null;
+  attachment_count: number;
+  link_preview: string | null;
 };
+
+/** What a link_preview column holds: the card (its image as an R2 key, signed when presented). */
+export type StoredLinkPreview = Omit<LinkPreview, "imageUrl"> & { imageKey: string | null };
+export const REMOVED_PREVIEW = "removed";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -50,6 +63,8 @@ export type NewMessage = {
   threadSeq?: number | null;
   replyToSeq?: number | null;
   mentions?: string[];
+  /** Completed uploads of its author that no message has taken yet (checked by Composing). */
+  attachments?: AttachmentRow[];
 };
 
 /** Which messages a page holds: the main timeline, one thread, or everything (a resume). */
@@ -71,6 +86,7 @@ export class MessageStore {
   constructor(
     private readonly sql: SqlStorage,
     private readonly roomId: () => string,
+    private readonly files: AttachmentStore,
   ) {}
 
   forget(): void {
@@ -148,10 +164,12 @@ export class MessageStore {
       last_reply_at: null,
       thread_participants: null,
       main_ordinal: threadSeq === null ? this.mainCount() + 1 : null,
+      attachment_count: message.attachments?.length ?? 0,
+      link_preview: null,
     };
     const cursor = this.sql.exec(
-      `INSERT INTO messages (seq, id, user_id, body, client_id, created_at, thread_seq, reply_to_seq, mentions, main_ordinal)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO messages (seq, id, user_id, body, client_id, created_at, thread_seq, reply_to_seq, mentions, main_ordinal, attachment_count)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (user_id, client_id) WHERE client_id IS NOT NULL DO NOTHING`,
       row.seq,
       row.id,
@@ -163,6 +181,7 @@ export class MessageStore {
       row.reply_to_seq,
       row.mentions,
       row.main_ordinal,
+      row.attachment_count,
     );
     if (cursor.rowsWritten > 0) {
       this.cachedLastSeq = row.seq;
@@ -170,7 +189,10 @@ export class MessageStore {
       if (threadSeq !== null) this.countReply(threadSeq, row.user_id, row.created_at);
       // A new message has no reactions yet; only a quote needs a lookup.
       const replyTo = row.reply_to_seq === null ? new Map() : this.quotes([row.reply_to_seq]);
-      return { message: this.toMessage(row, new Map(), replyTo), created: true };
+      // Only a message with files pays for them: one UPDATE per file, in the same transaction.
+      const files = message.attachments?.length ? new Map([[row.seq, message.attachments]]) : new Map();
+      if (message.attachments?.length) this.files.claim(message.attachments, row.seq);
+      return { message: this.toMessage(row, new Map(), replyTo, files), created: true };
     }
     const first = message.clientId ? this.byClientId(message.userId, message.clientId) : null;
     if (!first) throw new Error("a message was refused without a stored one under its clientId");
@@ -199,6 +221,8 @@ export class MessageStore {
       thread_participants: null,
       main_ordinal: this.mainCount() + 1,
       call_summary: JSON.stringify(call),
+      attachment_count: 0,
+      link_preview: null,
     };
     this.sql.exec(
       `INSERT INTO messages (seq, id, user_id, body, client_id, created_at, kind, main_ordinal, call_summary)
@@ -212,7 +236,7 @@ export class MessageStore {
     );
     this.cachedLastSeq = row.seq;
     this.cachedMainCount = row.main_ordinal;
-    return this.toMessage(row, new Map(), new Map());
+    return this.toMessage(row, new Map(), new Map(), new Map());
   }
 
   private countReply(rootSeq: number, userId: string, at: number): void {
@@ -243,15 +267,27 @@ export class MessageStore {
     return this.get(seq);
   }
 
-  /** A deleted message keeps its seq, with an empty body and deletedAt set; its reactions go. */
+  /** A deleted message keeps its seq, with an empty body and deletedAt set; its reactions, files and card go. */
   tombstone(seq: number): Message | null {
     this.sql.exec(
-      "UPDATE messages SET body = '', mentions = NULL, deleted_at = ? WHERE seq = ? AND deleted_at IS NULL",
+      "UPDATE messages SET body = '', mentions = NULL, attachment_count = 0, link_preview = NULL, deleted_at = ? WHERE seq = ? AND deleted_at IS NULL",
       Date.now(),
       seq,
     );
     this.sql.exec("DELETE FROM reactions WHERE seq = ?", seq);
     return this.get(seq);
+  }
+
+  /** A message's link card: set once fetched (unless removed meanwhile), or removed by its author. */
+  setLinkPreview(seq: number, preview: StoredLinkPreview | typeof REMOVED_PREVIEW): Message | null {
+    const value = preview === REMOVED_PREVIEW ? REMOVED_PREVIEW : JSON.stringify(preview);
+    const guard = preview === REMOVED_PREVIEW ? "" : "AND link_preview IS NULL";
+    const cursor = this.sql.exec(
+      `UPDATE messages SET link_preview = ? WHERE seq = ? AND deleted_at IS NULL ${guard}`,
+      value,
+      seq,
+    );
+    return cursor.rowsWritten > 0 ? this.get(seq) : null;
   }
 
   pin(seq: number, by: string | null): Message | null {
@@ -320,13 +356,16 @@ export class MessageStore {
     const reactions = this.reactionsOf(rows.map((row) => row.seq));
     const quoted = rows.map((row) => row.reply_to_seq).filter((seq): seq is number => seq !== null);
     const quotes = quoted.length ? this.quotes(quoted) : new Map();
-    return rows.map((row) => this.toMessage(row, reactions, quotes));
+    const withFiles = rows.filter((row) => row.attachment_count > 0).map((row) => row.seq);
+    const files = withFiles.length ? this.files.ofMessages(withFiles) : new Map();
+    return rows.map((row) => this.toMessage(row, reactions, quotes, files));
   }
 
   private toMessage(
     row: MessageRow,
     reactions: Map<number, Reaction[]>,
     quotes: Map<number, { seq: number; userId: string; body: string }>,
+    files: Map<number, AttachmentRow[]>,
   ): Message {
     return {
       id: row.id,
@@ -356,7 +395,21 @@ export class MessageStore {
             }
           : null,
       call: row.call_summary ? (JSON.parse(row.call_summary) as CallSummary) : null,
+      attachments: this.attachmentsOf(files.get(row.seq)),
+      linkPreview: this.linkPreviewOf(row.link_preview),
     };
+  }
+
+  private attachmentsOf(rows: AttachmentRow[] | undefined): Attachment[] {
+    if (!rows) return [];
+    const now = Date.now();
+    return rows.map((file) => this.files.present(file, now));
+  }
+
+  private linkPreviewOf(stored: string | null): LinkPreview | null {
+    if (stored === null || stored === REMOVED_PREVIEW) return null;
+    const { imageKey, ...card } = JSON.parse(stored) as StoredLinkPreview;
+    return { ...card, imageUrl: imageKey ? this.files.signed(imageKey) : null };
   }
 
   /** Quoted messages as they are now: a deleted one is quoted with an empty body. */

@@ -127,10 +127,36 @@ export const roomMigrations: RoomMigration[] = [
     ],
   },
   {
+    // Files (API.md "Attachments and link previews"): their metadata here, their bytes in R2.
+    // attachment_count lets a page of messages without files skip looking for any; link_preview is
+    // the card of a message's first link (JSON), or the string "removed" once its author removed it.
+    name: "0005_media",
+    statements: [
+      `CREATE TABLE IF NOT EXISTS attachments (
+         id TEXT PRIMARY KEY,
+         uploader_id TEXT NOT NULL,
+         name TEXT NOT NULL,
+         content_type TEXT NOT NULL,
+         size INTEGER NOT NULL,
+         width INTEGER,
+         height INTEGER,
+         has_thumbnail INTEGER NOT NULL DEFAULT 0,
+         created_at INTEGER NOT NULL,
+         completed INTEGER NOT NULL DEFAULT 0,
+         seq INTEGER,
+         position INTEGER
+       )`,
+      "CREATE INDEX IF NOT EXISTS attachments_seq ON attachments (seq, position) WHERE seq IS NOT NULL",
+      "CREATE INDEX IF NOT EXISTS attachments_unsent ON attachments (created_at) WHERE seq IS NULL",
+      "ALTER TABLE messages ADD COLUMN attachment_count INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE messages ADD COLUMN link_preview TEXT",
+    ],
+  },
+  {
     // Calls (API.md "Calls"): who is in the call lives on the sockets; what must outlast any one
     // socket is here: when the call started, who started it, everyone who took part, and whom a
     // direct call rings until when. A call's end is a message whose call_summary says how it went.
-    name: "0005_calls",
+    name: "0006_calls",
     statements: [
       "ALTER TABLE messages ADD COLUMN call_summary TEXT",
       `CREATE TABLE IF NOT EXISTS current_call (
