@@ -98,7 +98,7 @@ async function signUp(username: string): Promise<Page> {
 }
 
 const live = (page: Page) => page.locator('.room[data-connection="live"]').waitFor();
-const composer = (page: Page) => page.getByRole("textbox", { name: /^Message / });
+const composer = (page: Page) => page.getByRole("combobox", { name: /^Message / });
 
 /** Alice makes a public room, Bob joins it from Browse: both have it open. */
 async function roomOfTwo(name: string): Promise<{ alice: Page; bob: Page }> {

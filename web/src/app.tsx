@@ -27,6 +27,25 @@ import {
   sortByActivity,
 } from "./state/room-list";
 
+/** Signing back in with the refresh cookie; offline (the cached shell), until the network returns. */
+function Restoring() {
+  const [online, setOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const update = () => setOnline(navigator.onLine);
+    window.addEventListener("online", update);
+    window.addEventListener("offline", update);
+    return () => {
+      window.removeEventListener("online", update);
+      window.removeEventListener("offline", update);
+    };
+  }, []);
+  return (
+    <p class="muted pad restoring" role="status">
+      {online ? "Signing you in…" : "You are offline. Hubbub signs you back in when the connection returns."}
+    </p>
+  );
+}
+
 export function App() {
   // undefined: still signing back in with the refresh cookie (a reload), so neither screen yet.
   const [session, setSession] = useState<Session | null | undefined>(currentSession() ?? undefined);
@@ -35,12 +54,7 @@ export function App() {
     void restoreSession();
     return stop;
   }, []);
-  if (session === undefined)
-    return (
-      <p class="muted pad restoring" role="status">
-        Signing you in…
-      </p>
-    );
+  if (session === undefined) return <Restoring />;
   return session ? <Chat session={session} /> : <AuthScreen />;
 }
 

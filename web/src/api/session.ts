@@ -141,7 +141,7 @@ async function endLegacySession(): Promise<void> {
 
 /**
  * At start: signs back in with the refresh cookie, if this browser has one. Resolves to the
- * session, or null (the sign-in screen); a server that cannot be reached counts as signed out.
+ * session, or null (the sign-in screen). While the browser is offline it waits for the network.
  */
 export async function restoreSession(): Promise<Session | null> {
   await endLegacySession();
@@ -155,10 +155,19 @@ export async function restoreSession(): Promise<Session | null> {
     store(null);
     return null;
   }
-  return refreshOnce().catch(() => {
-    store(null);
-    return null;
-  });
+  for (;;) {
+    try {
+      return await refreshOnce();
+    } catch {
+      // Offline (an app started from its cached shell): the cookie may well be good, so wait for
+      // the network rather than sign out. A server that answers with an error counts as signed out.
+      if (navigator.onLine) {
+        store(null);
+        return null;
+      }
+      await new Promise((resolve) => window.addEventListener("online", resolve, { once: true }));
+    }
+  }
 }
 
 /**
