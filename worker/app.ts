@@ -1,6 +1,7 @@
 import type { AppEnv } from "./app-env";
 import { demoRoutes } from "./auth/demo-routes";
 import { authRoutes } from "./auth/routes";
+import { iceServerRoutes } from "./calls/routes";
 import { docsRoutes } from "./http/docs";
 import { ApiError, errorResponse, handleError } from "./http/errors";
 import { securitySchemes } from "./http/openapi";
@@ -8,6 +9,7 @@ import { openRoutes } from "./http/routers";
 import { apiSecurityHeaders, corsFromSettings, limitBodySize } from "./http/security";
 import { fileRoutes } from "./media/file-routes";
 import { attachmentRoutes } from "./rooms/attachment-routes";
+import { callRoutes } from "./rooms/call-routes";
 import { conversationRoutes } from "./rooms/conversation-routes";
 import { directRoutes } from "./rooms/direct-routes";
 import { memberRoutes } from "./rooms/member-routes";
@@ -52,6 +54,8 @@ function routes() {
       .route("/api/rooms", moderationRoutes)
       .route("/api/rooms", reportRoutes)
       .route("/api/rooms", roomRoutes)
+      .route("/api/rooms", callRoutes)
+      .route("/api/calls", iceServerRoutes)
   );
 }
 

@@ -6,7 +6,20 @@ import { projectRoot } from "../../scripts/local-server.ts";
 // Debian's Chromium (installed by .ci/run), driven by playwright-core. Never a downloaded browser.
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-export function launchBrowser(): Promise<Browser> {
+/**
+ * What calls need: a fake camera and microphone granted without asking, loopback host candidates
+ * too (a CI box may have no other usable interface), plain addresses instead of mDNS names (which
+ * nothing resolves offline), and sound that may play without a click.
+ */
+export const FAKE_MEDIA_ARGS = [
+  "--use-fake-ui-for-media-stream",
+  "--use-fake-device-for-media-stream",
+  "--allow-loopback-in-peer-connection",
+  "--disable-features=WebRtcHideLocalIpsWithMdns",
+  "--autoplay-policy=no-user-gesture-required",
+];
+
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
@@ -18,6 +31,7 @@ export function launchBrowser(): Promise<Browser> {
       "--disable-component-update",
       "--disable-sync",
       "--no-first-run",
+      ...extraArgs,
     ],
   });
 }

@@ -22,6 +22,7 @@ const message = (reactions: Message["reactions"] = []): Message => ({
   pinnedAt: null,
   pinnedBy: null,
   thread: null,
+  call: null,
   attachments: [],
   linkPreview: null,
 });

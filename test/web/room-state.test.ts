@@ -40,6 +40,7 @@ function message(seq: number, userId: string, overrides: Partial<Message> = {}):
     pinnedAt: null,
     pinnedBy: null,
     thread: null,
+    call: null,
     attachments: [],
     linkPreview: null,
     ...overrides,
@@ -156,6 +157,8 @@ describe("presence, receipts and typing", () => {
       lastSeq: 4,
       online: ["bob"],
       receipts: [{ userId: "bob", deliveredSeq: 3, readSeq: 2 }],
+      connectionId: "c-me",
+      call: { participants: [] },
     });
     expect([...state.online]).toEqual(["bob"]);
     state = frames(

@@ -36,6 +36,7 @@ function message(seq: number, overrides: Partial<Message> = {}): Message {
     thread: null,
     attachments: [],
     linkPreview: null,
+    call: null,
     ...overrides,
   };
 }

@@ -38,6 +38,7 @@ function message(seq: number, overrides: Partial<Message> = {}): Message {
     pinnedAt: null,
     pinnedBy: null,
     thread: null,
+    call: null,
     attachments: [],
     linkPreview: null,
     ...overrides,

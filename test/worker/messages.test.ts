@@ -59,6 +59,7 @@ describe("sending a message", () => {
       pinnedAt: null,
       pinnedBy: null,
       thread: null,
+      call: null,
       attachments: [],
       linkPreview: null,
     });

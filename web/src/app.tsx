@@ -3,9 +3,12 @@ import { answer, done } from "./api/answers";
 import { api, roomParam } from "./api/client";
 import { currentSession, onSessionChange, restoreSession, type Session, signOut } from "./api/session";
 import type { ChannelFrame, RoomSummary } from "./api/types";
+import { calls } from "./call/calls";
 import { AuthScreen } from "./components/AuthScreen";
 import { DeleteAccountDialog } from "./components/DeleteAccountDialog";
 import { CreateRoomDialog, DirectDialog, DiscoverDialog, ProfileDialog } from "./components/Dialogs";
+import { CallAudio, FloatingCall } from "./components/FloatingCall";
+import { IncomingCalls } from "./components/IncomingCalls";
 import { RoomView } from "./components/RoomView";
 import { SearchDialog } from "./components/SearchDialog";
 import { type DialogName, Sidebar } from "./components/Sidebar";
@@ -85,6 +88,7 @@ function Chat({ session }: { session: Session }) {
     const channel = openLiveSocket<ChannelFrame>({
       path: () => "/ws",
       onFrame: (frame) => {
+        calls.channelFrame(frame);
         const now = current.current;
         now.notices(frame, now.rooms ?? []);
         setRooms((list) => {
@@ -218,6 +222,9 @@ function Chat({ session }: { session: Session }) {
           onClose={() => setDialog(null)}
         />
       )}
+      <IncomingCalls me={userId} />
+      <FloatingCall openRoomId={roomId} />
+      <CallAudio />
       <Toasts />
     </div>
   );

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type CallParticipant, type CallSignal, CallSignalSchema, type RingingStopped } from "./calls";
 import { isSingleEmoji, MAX_ATTACHMENTS_PER_MESSAGE } from "./limits";
 import { ClientId, type Message, OptionalMessageBody, PositiveSeq, Seq } from "./messages";
 import type { Member, RoomSummary } from "./rooms";
@@ -30,6 +31,15 @@ export const ClientFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("typing"), typing: z.boolean() }),
   z.object({ type: z.literal("read"), seq: Seq }),
   z.object({ type: z.literal("ping") }),
+  // Calls (./calls.ts): join with what you send, change it, leave, and talk to one other participant.
+  z.object({ type: z.literal("call_join"), audio: z.boolean(), video: z.boolean() }),
+  z.object({ type: z.literal("call_update"), audio: z.boolean(), video: z.boolean(), screen: z.boolean() }),
+  z.object({ type: z.literal("call_leave") }),
+  z.object({
+    type: z.literal("call_signal"),
+    toConnectionId: z.string().min(1).max(64),
+    signal: CallSignalSchema,
+  }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 export type ClientFrameOf<K extends ClientFrame["type"]> = Extract<ClientFrame, { type: K }>;
@@ -40,7 +50,8 @@ export type ErrorCode =
   | "rate_limited"
   | "forbidden"
   | "not_found"
-  | "conflict";
+  | "conflict"
+  | "call_full";
 export type ErrorFrame = { type: "error"; code: ErrorCode; message: string; clientId?: string };
 
 export type Receipt = { userId: string; deliveredSeq: number; readSeq: number };
@@ -59,6 +70,10 @@ export type RoomFrame =
       lastSeq: number;
       online: string[];
       receipts: Receipt[];
+      /** This socket's own id: other participants of a call address it by this. */
+      connectionId: string;
+      /** The call going on in the room (no participants when there is none). */
+      call: { participants: CallParticipant[] };
     }
   | { type: "message"; message: Message }
   | { type: "message_updated"; message: Message }
@@ -69,6 +84,10 @@ export type RoomFrame =
   | { type: "member"; member: MemberInfo; change: MemberChange }
   /** The resume stopped after RESUME_LIMIT messages: page on with GET …/messages?after=nextSeq-1. */
   | { type: "resume_incomplete"; nextSeq: number }
+  /** Who is in the room's call now, after every change (empty: there is no call). */
+  | { type: "call_state"; participants: CallParticipant[] }
+  /** Another participant's browser, to this socket's only. */
+  | { type: "call_signal"; fromConnectionId: string; fromUserId: string; signal: CallSignal }
   | ErrorFrame
   | { type: "pong" };
 
@@ -81,6 +100,11 @@ export type ChannelFrame =
   | { type: "mention"; roomId: string; message: Message }
   /** For a room's owners and admins: a message was reported. */
   | { type: "report"; roomId: string; seq: number }
+  /** Someone calls you in a direct room: ring on every device until call_ringing_stopped. */
+  | { type: "call_ringing"; roomId: string; fromUserId: string }
+  | { type: "call_ringing_stopped"; roomId: string; reason: RingingStopped }
+  /** A call you took part in (or were rung for) is over. */
+  | { type: "call_ended"; roomId: string }
   | ErrorFrame
   | { type: "pong" };
 

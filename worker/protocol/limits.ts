@@ -46,3 +46,8 @@ export function isSingleEmoji(value: string): boolean {
   if (graphemes.length !== 1) return false;
   return pictographic.test(value) || flag.test(value) || keycap.test(value);
 }
+
+/** At most this many connections in one call, unless the MAX_CALL_PARTICIPANTS setting says otherwise. */
+export const DEFAULT_MAX_CALL_PARTICIPANTS = 6;
+/** How long a direct call rings before it counts as missed. */
+export const CALL_RING_MS = 30_000;

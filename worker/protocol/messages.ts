@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CallSummarySchema } from "./calls";
 import { BODY_TOO_LONG, characterCount, MAX_CLIENT_ID_CHARS, MAX_MESSAGE_CHARS } from "./limits";
 
 // A message as the API and the sockets carry it (API.md "Messages"), and the rules of its fields.
@@ -86,6 +87,8 @@ export const MessageSchema = z.object({
   pinnedAt: z.string().nullable(),
   pinnedBy: z.string().nullable(),
   thread: ThreadSummarySchema.nullable(),
+  /** A `kind: "call"` message (empty body) says how the call went; null on every other. */
+  call: CallSummarySchema.nullable(),
   attachments: AttachmentSchema.array(),
   linkPreview: LinkPreviewSchema.nullable(),
 });

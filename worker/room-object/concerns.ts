@@ -4,6 +4,7 @@ import type { Message } from "../protocol/messages";
 import { Connections } from "../sockets/connections";
 import { AlarmClock } from "./alarms";
 import { Attachments } from "./attachments";
+import { Calls } from "./calls";
 import { Composing } from "./composing";
 import { Connecting } from "./connecting";
 import { Editing } from "./editing";
@@ -50,6 +51,7 @@ export class RoomConcerns {
   readonly mentions: Mentions;
   readonly pins: Pins;
   readonly search: Search;
+  readonly calls: Calls;
   readonly attachments: Attachments;
   readonly linkPreviews: LinkPreviews;
 
@@ -83,7 +85,14 @@ export class RoomConcerns {
         return this.roomList.changed();
       },
     });
-    this.connecting = new Connecting(parts, this.membership, this.presence, this.receipts);
+    this.calls = new Calls(parts, {
+      refusalToJoin: refusalToPost,
+      posted: (message) => {
+        this.stored(message);
+        parts.ctx.waitUntil(this.roomList.changed());
+      },
+    });
+    this.connecting = new Connecting(parts, this.membership, this.presence, this.receipts, this.calls);
     this.editing = new Editing(parts, {
       changed: (message, last) => this.changed(message, last),
       moderated: (actorId, message) =>
@@ -96,10 +105,12 @@ export class RoomConcerns {
     this.reactions = new Reactions(parts, refusalToPost);
     this.pins = new Pins(parts);
     this.search = new Search(parts); // kept in step with messages by the store's own triggers: no hooks
-    // One alarm serves them all: typing expiry, sockets whose token expired, the summary flush.
+    // One alarm serves them all: typing expiry, sockets whose token expired, the summary flush,
+    // a call that rang unanswered.
     parts.alarms.register(this.typing);
     parts.alarms.register(this.sessionEnds);
     parts.alarms.register(this.roomList);
+    parts.alarms.register(this.calls);
     parts.alarms.register(this.attachments); // uploads no message took within a day
   }
 

@@ -1,4 +1,5 @@
 import { errorBody } from "../http/errors";
+import type { Calls } from "./calls";
 import type { Membership } from "./membership";
 import type { RoomParts } from "./parts";
 import type { Presence } from "./presence";
@@ -34,6 +35,7 @@ export class Connecting {
     private readonly membership: Membership,
     private readonly presence: Presence,
     private readonly receipts: Receipts,
+    private readonly calls: Calls,
   ) {}
 
   async connect(arrival: Arrival): Promise<Response> {
@@ -46,8 +48,19 @@ export class Connecting {
 
     const { 0: client, 1: server } = new WebSocketPair();
     const { userId, sessionId, expiresAt, roomId } = arrival;
+    const connectionId = crypto.randomUUID();
     const batch = arrival.batch ? { batch: true } : {};
-    sockets.accept(server, { userId, sessionId, expiresAt, typingUntil: 0, typingShown: false, ...batch });
+    const state = {
+      userId,
+      sessionId,
+      expiresAt,
+      typingUntil: 0,
+      typingShown: false,
+      connectionId,
+      call: null,
+      ...batch,
+    };
+    sockets.accept(server, state);
     sockets.send(server, {
       type: "welcome",
       roomId,
@@ -55,6 +68,8 @@ export class Connecting {
       lastSeq: store.messages.lastSeq(),
       online: this.presence.online(),
       receipts: this.receipts.all(),
+      connectionId,
+      call: this.calls.state(),
     });
     if (arrival.since !== null) this.replay(server, userId, arrival.since);
     this.presence.arrived(userId);

@@ -26,6 +26,7 @@ export class Editing {
     if (!message) return refuse("not_found", `No message ${seq} in this room.`);
     if (message.userId !== caller.userId) return refuse("forbidden", "Only its author can edit a message.");
     if (message.deletedAt) return refuse("conflict", "A deleted message cannot be edited.");
+    if (message.kind === "call") return refuse("conflict", "A call message has no text to edit.");
     const refusal = this.hooks.refusalToPost(caller.userId);
     if (refusal) return refuse("forbidden", refusal);
     const edited = messages.edit(seq, body, this.hooks.mentionsIn(caller.userId, body)) ?? message;

@@ -19,7 +19,14 @@ export type SocketState = {
   typingUntil: number;
   /** The room was told this user is typing (kept here so a woken room can still tell the stop). */
   typingShown: boolean;
+  /** This socket's own id (in its welcome): other participants of a call address it by this. */
+  connectionId: string;
+  /** Its place in the room's call, or null (see ./calls.ts). */
+  call: CallSeat | null;
 };
+
+/** A socket's place in the room's call: what it sends, and since when (ms) it is in. */
+export type CallSeat = { audio: boolean; video: boolean; screen: boolean; joinedAt: number };
 
 export type RoomParts = {
   ctx: DurableObjectState;

@@ -1,6 +1,7 @@
 import { and, eq, lt, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { memberships, rooms } from "../db/schema";
+import { callPreview } from "../protocol/call-text";
 import type { Message } from "../protocol/messages";
 import { pushRoomSummaries } from "../room-list/live";
 import type { AlarmTask } from "./alarms";
@@ -18,7 +19,8 @@ const SUMMARY_DEBOUNCE_MS = 100;
 const PREVIEW_CHARS = 200;
 
 function preview(message: Message): string {
-  const body = message.body || filesLine(message);
+  // A call message has no body: its summary ("Call · 3 min") stands for one.
+  const body = message.call ? callPreview(message.call) : message.body || filesLine(message);
   const characters = Array.from(body);
   return characters.length <= PREVIEW_CHARS ? body : `${characters.slice(0, PREVIEW_CHARS).join("")}…`;
 }

@@ -49,6 +49,10 @@ export class Room extends DurableObject<Env> {
           room.parts.sockets.send(socket, { type: "error", code: outcome.code, message: outcome.message });
       },
       ping: (socket) => room.parts.sockets.send(socket, { type: "pong" }),
+      call_join: (socket, frame) => room.calls.join(socket, frame),
+      call_update: (socket, frame) => room.calls.update(socket, frame),
+      call_leave: (socket) => room.calls.leave(socket),
+      call_signal: (socket, frame) => room.calls.signal(socket, frame),
     };
     answerPingsWhileAsleep(ctx);
   }
@@ -117,6 +121,12 @@ export class Room extends DurableObject<Env> {
   async pinned(caller: Caller): Promise<Message[]> {
     this.enter(caller.roomId);
     return this.room.pins.list();
+  }
+
+  /** The person a direct call rings declines it (from any of their devices). */
+  async declineCall(caller: Caller): Promise<void> {
+    this.enter(caller.roomId);
+    this.room.calls.decline(caller.userId);
   }
 
   /** An upload begins (the Worker then streams its bytes to R2): its id, or why not (muted, blocked). */
@@ -265,6 +275,7 @@ export class Room extends DurableObject<Env> {
     const { userId } = sockets.state(socket);
     const others = sockets.open(userId).filter((other) => other !== socket);
     this.room.typing.closed(socket);
+    this.room.calls.closed(socket);
     this.room.presence.left(userId, others);
     this.room.membership.closed(sockets.held().filter((other) => other !== socket).length);
   }

@@ -35,6 +35,7 @@ const messageExample = {
   pinnedAt: null,
   pinnedBy: null,
   thread: { replyCount: 3, lastReplyAt: examples.time, participantIds: [examples.userId] },
+  call: null,
   attachments: [],
   linkPreview: null,
 };

@@ -32,7 +32,16 @@ Frames over 16 KiB, bodies over 4,000 characters, bad JSON and unknown types get
 Each person may send 10 messages/s to a room with bursts of 20, shared by REST and all of their sockets, and 5 reactions/s with bursts of 20
 (\`rate_limited\` error frame beyond; nothing is stored). Typing frames are relayed at most once every 2 s per person.
 Close codes: 4001 your session ended or the access token that opened the socket expired (reconnect with a fresh one and since=),
-4003 you were removed from (or left) the room, 4004 the room was deleted.`;
+4003 you were removed from (or left) the room, 4004 the room was deleted.
+Calls (WebRTC, signalled here): \`welcome\` also carries this socket's \`connectionId\` and \`call\` {participants}.
+Client → server: \`call_join\` {audio, video}, \`call_update\` {audio, video, screen}, \`call_leave\`,
+\`call_signal\` {toConnectionId, signal} where signal is {sdp: {type, sdp}} or {candidate: {candidate, sdpMid, sdpMLineIndex}}.
+Server → client: \`call_state\` {participants: [{userId, connectionId, audio, video, screen, joinedAt}]} to every socket
+after each change (empty: no call); \`call_signal\` {fromConnectionId, fromUserId, signal}, relayed as sent and only
+from one participant of the call to the one it addresses. A call holds at most MAX_CALL_PARTICIPANTS (6) connections
+(\`call_full\` error frame beyond); signals are at most 16 KiB and rate-limited per connection (\`rate_limited\`);
+joining from a second device moves your seat there; a socket that closes leaves the call at once. When the last
+participant leaves, the room posts a \`kind: "call"\` message {call: {startedAt, endedAt, durationSec, participantIds}}.`;
 
 const roomSocket = createRoute({
   method: "get",
@@ -58,7 +67,11 @@ const userSocket = createRoute({
   summary: "Open your own channel: live room list and online status",
   description: `Server → client: \`room_updated\` {room} (after new messages or reads, at most about once a second per room),
 \`room_added\` {room}, \`room_removed\` {roomId}; \`room\` has the shape of an item of GET /api/rooms.
-You count as online while any of your sockets is open.`,
+You count as online while any of your sockets is open.
+Calls in direct rooms: \`call_ringing\` {roomId, fromUserId} on every device of the person called;
+\`call_ringing_stopped\` {roomId, reason: "answered" | "declined" | "missed" | "cancelled"} on every device of both
+(missed after 30 s); \`call_ended\` {roomId} when a call you took part in or were rung for is over.
+Accept by joining on the room's socket (\`call_join\`); decline with POST /api/rooms/{roomId}/call/decline.`,
   request: {
     query: z.object({
       token: SocketQuery.shape.token,

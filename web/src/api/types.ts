@@ -10,6 +10,14 @@ import type {
 } from "../../../worker/rooms/moderation-schemas";
 
 export type { AuthResult } from "../../../worker/auth/schemas";
+export type { IceServer } from "../../../worker/calls/ice-servers";
+export { callDuration, callPreview, isMissedCall } from "../../../worker/protocol/call-text";
+export type {
+  CallParticipant,
+  CallSignal,
+  CallSummary,
+  RingingStopped,
+} from "../../../worker/protocol/calls";
 export type {
   Batched,
   ChannelFrame,
@@ -20,8 +28,10 @@ export type {
   RoomFrame,
 } from "../../../worker/protocol/frames";
 export {
+  CALL_RING_MS,
   CloseCode,
   characterCount,
+  DEFAULT_MAX_CALL_PARTICIPANTS,
   MAX_ATTACHMENTS_PER_MESSAGE,
   MAX_MESSAGE_CHARS,
   TYPING_TIMEOUT_MS,

@@ -4,6 +4,7 @@ import { isThreadUnread } from "../state/threads";
 import { mentionKind } from "../text/mentions";
 import { ActionMenu, type MenuAction } from "./ActionMenu";
 import { Avatar } from "./Avatar";
+import { CallEvent } from "./CallEvent";
 import { LinkCard } from "./LinkCard";
 import { MessageMedia } from "./MessageMedia";
 import type { MessageContext } from "./message-context";
@@ -55,6 +56,9 @@ export function MessageItem(props: {
   placement: Placement;
 }) {
   const { message, ctx, grouped, receipt, placement } = props;
+  // A finished call is an event of the room, not something someone said: no bubble, no actions.
+  if (message.call)
+    return <CallEvent message={message} call={message.call} me={ctx.me} members={ctx.members} />;
   const own = message.userId === ctx.me;
   const name = own ? "You" : ctx.nameOf(message.userId);
   const deleted = message.deletedAt !== null;

@@ -41,7 +41,10 @@ export function MessageList(props: Props) {
   const { ctx } = props;
   const items: preact.JSX.Element[] = [];
   let previous: Message | null = null;
-  const lastOwnSeq = [...props.messages].reverse().find((message) => message.userId === ctx.me)?.seq;
+  // A call message is the room's, not something we said: our receipt stays on what we wrote.
+  const lastOwnSeq = [...props.messages]
+    .reverse()
+    .find((message) => message.userId === ctx.me && message.call === null)?.seq;
   for (const message of props.messages) {
     if (!previous || !sameDay(previous.createdAt, message.createdAt)) {
       items.push(
@@ -52,6 +55,8 @@ export function MessageList(props: Props) {
     }
     const grouped =
       previous !== null &&
+      previous.call === null && // a call message (an event, in MessageItem) groups with nothing
+      message.call === null &&
       previous.userId === message.userId &&
       sameDay(previous.createdAt, message.createdAt) &&
       Date.parse(message.createdAt) - Date.parse(previous.createdAt) < GROUP_GAP_MS &&

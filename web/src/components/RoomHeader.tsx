@@ -18,7 +18,7 @@ const LEVELS: { level: NotifyLevel; label: string; short: string }[] = [
 
 // The top of an open room: the way back (on phones), the room's name and topic (or, in a direct
 // room, the other person and whether they are online), the socket's state when it is not live, and
-// compact buttons: what you are notified of here (all, mentions, nothing), the pinned messages,
+// compact buttons: the call buttons, what you are notified of here (all, mentions, nothing), the pinned messages,
 // and the side panel of who is in a room, or the other person's profile in a direct one (where
 // "Members (2)" would tell nothing), and for owners and admins one for the room's settings. The
 // title gets the rest of the width, so a phone shows the room's name rather than wide buttons.
@@ -34,6 +34,8 @@ export function RoomHeader(props: {
   onTogglePanel: (panel: HeaderPanel) => void;
   notify: NotifyLevel;
   onNotify: (level: NotifyLevel) => void;
+  /** What else the room offers here (the call buttons). */
+  actions?: ComponentChildren;
   /** Owners and admins of a room (never a direct one) open its settings here. */
   onOpenSettings?: () => void;
 }) {
@@ -61,6 +63,7 @@ export function RoomHeader(props: {
           <span class="dot" aria-hidden="true" /> {CONNECTION_LABELS[props.connection]}
         </span>
       )}
+      {props.actions}
       {room && (
         <ActionMenu
           label={`Notifications: ${LEVELS.find((each) => each.level === props.notify)?.short ?? ""}`}

@@ -2,6 +2,7 @@ import type { ComponentChildren } from "preact";
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Session } from "../api/session";
 import type { Attachment, Member, Message, RoomDetail, RoomSummary } from "../api/types";
+import { calls, useCalls } from "../call/calls";
 import { useJump } from "../room/use-jump";
 import { useMessageActions } from "../room/use-message-actions";
 import { useNewerHistory } from "../room/use-newer-history";
@@ -19,6 +20,8 @@ import { recentEmoji } from "../state/recent-emoji";
 import { isOnline, typingLine } from "../state/room";
 import type { JumpTarget } from "../state/search";
 import { newestShownSeq, shownMessages } from "../state/timeline";
+import { CallButtons } from "./CallButtons";
+import { CallView } from "./CallView";
 import { Composer } from "./Composer";
 import { EmojiPicker } from "./EmojiPicker";
 import { MemberPanel } from "./MemberPanel";
@@ -100,6 +103,7 @@ export function RoomView(props: {
     send: open.socket.send,
     onRead: props.onRead,
   });
+  const call = useCalls();
   const members = state.room?.members ?? [];
   const membersById = useMemo(
     () => new Map<string, Member>(members.map((member) => [member.userId, member])),
@@ -205,8 +209,20 @@ export function RoomView(props: {
         onTogglePanel={togglePanel}
         notify={props.summary?.notify ?? "all"}
         onNotify={(level) => props.onNotify(props.roomId, level)}
+        actions={
+          room && (
+            <CallButtons
+              participants={state.call}
+              inThisCall={call.active?.roomId === props.roomId}
+              onCall={(video) => void calls.start(props.roomId, me, video)}
+            />
+          )
+        }
         onOpenSettings={moderator ? () => setDialog({ kind: "settings" }) : undefined}
       />
+      {call.active?.roomId === props.roomId && call.session && (
+        <CallView view={call.active} session={call.session} />
+      )}
       <div class="room-body">
         <div class="timeline-column">
           <section

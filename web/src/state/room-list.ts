@@ -18,6 +18,9 @@ export function applyRoomFrame(rooms: RoomSummary[], frame: ChannelFrame): RoomS
       return rooms.filter((room) => room.id !== frame.roomId);
     case "report": // a notice for owners and admins (channelNotice), not a change to the list
     case "mention": // its count arrives in the room_updated that follows it
+    case "call_ringing": // calls follow these (call/calls.ts), the list does not
+    case "call_ringing_stopped":
+    case "call_ended":
     case "error":
     case "pong":
       return rooms;

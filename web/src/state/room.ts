@@ -1,4 +1,5 @@
 import type {
+  CallParticipant,
   Member,
   MemberChange,
   MemberInfo,
@@ -8,6 +9,7 @@ import type {
   RoomDetail,
   RoomFrame,
 } from "../api/types";
+import { callPreview } from "../api/types";
 import type { ConnectionState } from "../realtime/live-socket";
 import { withReaction } from "./reactions";
 import { namesList, type Sentence } from "./sentence";
@@ -53,6 +55,8 @@ export type RoomState = {
   gone: string | null;
   /** The newest message from someone else, read out by screen readers. */
   announcement: string;
+  /** Who is in the room's call (empty: no call), as the room's socket tells it. */
+  call: CallParticipant[];
 };
 
 export type RoomAction =
@@ -95,6 +99,7 @@ export function initialRoomState(me: string): RoomState {
     connection: "connecting",
     gone: null,
     announcement: "",
+    call: [],
   };
 }
 
@@ -158,6 +163,7 @@ export function applyFrame(state: RoomState, frame: RoomFrame, now: number): Roo
         ...state,
         online: new Set(frame.online),
         receipts: new Map(frame.receipts.map((receipt) => [receipt.userId, receipt])),
+        call: frame.call.participants,
       };
     case "message": {
       const { timeline, threads } = received(state, [frame.message]);
@@ -166,7 +172,8 @@ export function applyFrame(state: RoomState, frame: RoomFrame, now: number): Roo
       // Someone who sends has stopped typing, whether or not their "stopped" arrives.
       const typing = new Map(state.typing);
       typing.delete(author);
-      const announcement = `${authorName(state, author)}: ${frame.message.body}`;
+      const { call, body } = frame.message;
+      const announcement = `${authorName(state, author)}: ${call ? callPreview(call) : body}`;
       return { ...state, timeline, threads, typing, announcement };
     }
     case "message_updated":
@@ -205,8 +212,11 @@ export function applyFrame(state: RoomState, frame: RoomFrame, now: number): Roo
       return frame.clientId
         ? { ...state, timeline: markPending(state.timeline, frame.clientId, "failed", frame.message) }
         : state;
+    case "call_state":
+      return { ...state, call: frame.participants };
     case "pong":
     case "resume_incomplete": // the socket hook pages the rest (room/catch-up.ts)
+    case "call_signal": // only a call's own socket takes part (call/call-session.ts)
       return state;
     default: {
       // A newer server may send frames this client does not know yet: they change nothing. The

@@ -1,5 +1,6 @@
 import type { UrlSigner } from "../../media/signed-urls";
 import { AttachmentStore } from "./attachments";
+import { CallStore } from "./calls";
 import { MemberStore } from "./members";
 import { MentionStore } from "./mentions";
 import { MessageStore } from "./messages";
@@ -22,6 +23,7 @@ export class RoomStore {
   readonly reactions: ReactionStore;
   readonly mentions: MentionStore;
   readonly search: SearchIndex;
+  readonly calls: CallStore;
   readonly attachments: AttachmentStore;
 
   /** `signer` signs the URLs of files as messages are presented (null: unsigned paths, for tools). */
@@ -40,6 +42,7 @@ export class RoomStore {
     this.reactions = new ReactionStore(storage.sql);
     this.mentions = new MentionStore(storage.sql);
     this.search = new SearchIndex(storage.sql);
+    this.calls = new CallStore(storage.sql);
   }
 
   /** Everything is gone (the room was deleted): start over with an empty schema and no caches. */
@@ -50,10 +53,12 @@ export class RoomStore {
     this.messages.forget();
     this.receipts.forget();
     this.members.forget();
+    this.calls.forget();
   }
 }
 
 export type { AttachmentRow, CompletedUpload } from "./attachments";
+export type { CurrentCall } from "./calls";
 export type { NotifyLevel, RoomMember } from "./members";
 export type { NewMessage, Page, PageAround, Stored, Timeline } from "./messages";
 export type { AuditEntry, Ban, Mute, Report } from "./moderation";

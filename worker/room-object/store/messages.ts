@@ -1,3 +1,4 @@
+import type { CallSummary } from "../../protocol/calls";
 import {
   type Attachment,
   type LinkPreview,
@@ -38,6 +39,8 @@ type MessageRow = {
   last_reply_at: number | null;
   thread_participants: string | null;
   main_ordinal: number | null;
+  /** A call message's summary (JSON); absent from the rows `append` makes, which are text. */
+  call_summary?: string | null;
   attachment_count: number;
   link_preview: string | null;
 };
@@ -212,6 +215,46 @@ export class MessageStore {
     return { message: first, created: false };
   }
 
+  /** The message that says a call happened: empty body, kind "call", its summary; by whoever started it. */
+  appendCall(userId: string, call: CallSummary): Message {
+    const row: MessageRow = {
+      seq: this.lastSeq() + 1,
+      id: crypto.randomUUID(),
+      user_id: userId,
+      body: "",
+      client_id: null,
+      created_at: Date.parse(call.endedAt),
+      edited_at: null,
+      deleted_at: null,
+      kind: "call",
+      thread_seq: null,
+      reply_to_seq: null,
+      mentions: null,
+      pinned_at: null,
+      pinned_by: null,
+      reply_count: 0,
+      last_reply_at: null,
+      thread_participants: null,
+      main_ordinal: this.mainCount() + 1,
+      call_summary: JSON.stringify(call),
+      attachment_count: 0,
+      link_preview: null,
+    };
+    this.sql.exec(
+      `INSERT INTO messages (seq, id, user_id, body, client_id, created_at, kind, main_ordinal, call_summary)
+       VALUES (?, ?, ?, '', NULL, ?, 'call', ?, ?)`,
+      row.seq,
+      row.id,
+      row.user_id,
+      row.created_at,
+      row.main_ordinal,
+      row.call_summary,
+    );
+    this.cachedLastSeq = row.seq;
+    this.cachedMainCount = row.main_ordinal;
+    return this.toMessage(row, new Map(), new Map(), new Map());
+  }
+
   private countReply(rootSeq: number, userId: string, at: number): void {
     const root = this.sql
       .exec<{ thread_participants: string | null }>(
@@ -367,6 +410,7 @@ export class MessageStore {
                 : [],
             }
           : null,
+      call: row.call_summary ? (JSON.parse(row.call_summary) as CallSummary) : null,
       attachments: this.attachmentsOf(files.get(row.seq)),
       linkPreview: this.linkPreviewOf(row.link_preview),
     };

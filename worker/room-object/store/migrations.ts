@@ -197,6 +197,23 @@ export const roomMigrations: RoomMigration[] = [
       "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')",
     ],
   },
+  {
+    // Calls (API.md "Calls"): who is in the call lives on the sockets; what must outlast any one
+    // socket is here: when the call started, who started it, everyone who took part, and whom a
+    // direct call rings until when. A call's end is a message whose call_summary says how it went.
+    name: "0006_calls",
+    statements: [
+      "ALTER TABLE messages ADD COLUMN call_summary TEXT",
+      `CREATE TABLE IF NOT EXISTS current_call (
+         id INTEGER PRIMARY KEY CHECK (id = 1),
+         started_at INTEGER NOT NULL,
+         started_by TEXT NOT NULL,
+         participant_ids TEXT NOT NULL,
+         ringing_user_id TEXT,
+         ring_until INTEGER
+       )`,
+    ],
+  },
 ];
 
 /** Applies the migrations this room has not applied yet, in order; returns their names. */
