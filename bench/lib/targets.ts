@@ -58,6 +58,7 @@ export const benchSetupVars = {
   RATE_SIGNIN_PER_ADDRESS: "1000000/1h",
   RATE_CREATE_ROOM_PER_USER: "1000000/1h",
   RATE_USER_SEARCH_PER_USER: "1000000/1h",
+  RATE_SEARCH_PER_USER: "1000000/1h",
 };
 
 export async function startHubbub(vars: Record<string, string>, workerDir = "worker"): Promise<Target> {

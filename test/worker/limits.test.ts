@@ -203,6 +203,7 @@ describe("per-person limits", () => {
     ],
     ["discover", "RATE_DISCOVER_PER_USER", () => ["GET", "/api/rooms/discover?q=x"]],
     ["user search", "RATE_USER_SEARCH_PER_USER", () => ["GET", "/api/users?q=x"]],
+    ["message search", "RATE_SEARCH_PER_USER", () => ["GET", "/api/search?q=x"]],
     ["socket tickets", "RATE_SOCKET_TICKET_PER_USER", () => ["POST", "/api/auth/ticket"]],
   ];
 

@@ -45,6 +45,12 @@ export const rules = {
     per: "user",
     what: "people searches by one person",
   },
+  searchMessages: {
+    setting: "RATE_SEARCH_PER_USER",
+    fallback: "60/1m",
+    per: "user",
+    what: "message searches by one person (one room or all of theirs, which asks up to 100 rooms)",
+  },
   edit: {
     setting: "RATE_EDIT_PER_USER",
     fallback: "60/1m",

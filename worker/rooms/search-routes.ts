@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { database } from "../db/client";
+import { limit } from "../limits/limit";
 import { bearerSecurity, errorResponses, jsonResponse } from "../http/openapi";
 import { signedInRoutes } from "../http/routers";
 import { roomObject, unwrap } from "./access";
@@ -42,9 +43,10 @@ const searchRoom = createRoute({
 Members only (a public room you have not joined: 403; a private one you are not in: 404). Pages are
 cut from the room as it was at the first page: messages sent meanwhile never shift later pages.`,
   request: { params: RoomParams, query: RoomSearchQuery },
+  middleware: [limit("searchMessages")],
   responses: {
     200: jsonResponse(RoomSearchPageSchema, "The best matches, with snippets, and the next page's cursor."),
-    ...errorResponses(400, 401, 403, 404),
+    ...errorResponses(400, 401, 403, 404, 429),
   },
 });
 
@@ -60,11 +62,13 @@ const searchAll = createRoute({
 Bounded so that it answers within a second even for a member of 500 rooms: it asks your
 ${SEARCH_ROOMS} most recently active rooms, ${SEARCH_CONCURRENCY} at a time, and leaves out any room that has not
 answered ${SEARCH_DEADLINE_MS} ms after the call began. \`partial: true\` says that not every one of your
-rooms was searched, and \`roomsSearched\` how many were. No cursor: search one room to page on.`,
+rooms was searched, and \`roomsSearched\` how many were. No cursor: search one room to page on.
+At most 60 searches a minute per person, with the room search (RATE_SEARCH_PER_USER).`,
   request: { query: SearchAllQuery },
+  middleware: [limit("searchMessages")],
   responses: {
     200: jsonResponse(SearchAllPageSchema, "The best matches across your rooms, merged by score."),
-    ...errorResponses(400, 401),
+    ...errorResponses(400, 401, 429),
   },
 });
 
