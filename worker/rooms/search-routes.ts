@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { database } from "../db/client";
-import { limit } from "../limits/limit";
 import { bearerSecurity, errorResponses, jsonResponse } from "../http/openapi";
 import { signedInRoutes } from "../http/routers";
+import { limit } from "../limits/limit";
 import { roomObject, unwrap } from "./access";
 import { RoomParams } from "./schemas";
 import {

@@ -66,6 +66,7 @@ function messageExampleOf() {
     pinnedAt: null,
     pinnedBy: null,
     thread: null,
+    call: null,
     attachments: [],
     linkPreview: null,
   };
