@@ -114,6 +114,22 @@ export class RoomConcerns {
     parts.alarms.register(this.attachments); // uploads no message took within a day
   }
 
+  /** Moves a member's read marker forward (never back, never past the last message). */
+  async read(userId: string, seq: number): Promise<void> {
+    if (this.receipts.markRead(userId, seq)) await this.roomList.changed();
+  }
+
+  /** A socket closed or failed: it stops typing, leaves its call, and its person may go offline. */
+  socketLeft(socket: WebSocket): void {
+    const { sockets } = this.parts;
+    const { userId } = sockets.state(socket);
+    const others = sockets.open(userId).filter((other) => other !== socket);
+    this.typing.closed(socket);
+    this.calls.closed(socket);
+    this.presence.left(userId, others);
+    this.membership.closed(sockets.held().filter((other) => other !== socket).length);
+  }
+
   /** A new message is stored: tell everyone, and let each concern react. Nothing is sent before this. */
   private stored(message: Message): void {
     this.receipts.authored(message);

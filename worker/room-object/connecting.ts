@@ -22,6 +22,28 @@ export type Arrival = {
   batch: boolean;
 };
 
+/** The Worker's forwarded upgrade, /connect?roomId&userId&sessionId&expiresAt[&since][&batch=1], or null. */
+export function arrivalFrom(request: Request): Arrival | null {
+  const url = new URL(request.url);
+  const get = (name: string) => url.searchParams.get(name);
+  const [roomId, userId, sessionId, expiresAt, since] = [
+    "roomId",
+    "userId",
+    "sessionId",
+    "expiresAt",
+    "since",
+  ].map(get);
+  if (url.pathname !== "/connect" || !roomId || !userId || !sessionId || !expiresAt) return null;
+  return {
+    batch: get("batch") === "1",
+    roomId,
+    userId,
+    sessionId,
+    expiresAt: Number(expiresAt),
+    since: since === null || since === undefined ? null : Number(since),
+  };
+}
+
 function refusal(status: 404 | 429, message: string): Response {
   const code = status === 404 ? "not_found" : "rate_limited";
   const headers: Record<string, string> = { "content-type": "application/json" };

@@ -1,11 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
-import type { ClientFrame, ClientFrameOf, MemberChange, MemberInfo } from "../protocol/frames";
+import type { MemberChange, MemberInfo } from "../protocol/frames";
 import type { Attachment, Message } from "../protocol/messages";
 import { answerPingsWhileAsleep, completeClose } from "../sockets/lifecycle";
 import type { SessionMatch } from "../sockets/sessions";
 import type { Caller, Draft, HistoryQuery, Outcome, Visitor } from "./api";
-import { parseClientFrame } from "./client-frames";
+import { ClientFrames } from "./client-frames";
 import { RoomConcerns } from "./concerns";
+import { arrivalFrom } from "./connecting";
 import type { ModerationAction, ModerationQuery, ModerationView } from "./moderation";
 import type { SearchPage, SearchQuery } from "./search";
 import type { CompletedUpload, NotifyLevel, Page, PageAround, Report, Stored } from "./store";
@@ -23,64 +24,24 @@ import type { CompletedUpload, NotifyLevel, Page, PageAround, Report, Stored } f
 // or on the socket itself (its attachment, see ./parts.ts). Fields of the concerns are caches or
 // buffers that are safe to lose.
 
-type FrameHandlers = { [K in ClientFrame["type"]]: (socket: WebSocket, frame: ClientFrameOf<K>) => unknown };
-
 export class Room extends DurableObject<Env> {
   private readonly room: RoomConcerns;
-  /** What each client frame does. Adding a frame type: its schema in protocol/frames.ts, one line here. */
-  private readonly frames: FrameHandlers;
+  private readonly frames: ClientFrames;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    const room = new RoomConcerns(ctx, env);
-    this.room = room;
-    const userOf = (socket: WebSocket) => room.parts.sockets.state(socket).userId;
-    this.frames = {
-      message: (socket, frame) => room.sending.receiveFrame(socket, frame),
-      typing: (socket, frame) => {
-        // Someone who may not post (muted, blocked) does not show as typing either.
-        if (!frame.typing || !room.moderation.refusalToPost(userOf(socket)))
-          room.typing.set(socket, frame.typing);
-      },
-      read: (socket, frame) => this.read(userOf(socket), frame.seq),
-      react: (socket, frame) => {
-        const outcome = room.reactions.react(userOf(socket), frame.seq, frame.emoji, frame.on);
-        if (!outcome.ok)
-          room.parts.sockets.send(socket, { type: "error", code: outcome.code, message: outcome.message });
-      },
-      ping: (socket) => room.parts.sockets.send(socket, { type: "pong" }),
-      call_join: (socket, frame) => room.calls.join(socket, frame),
-      call_update: (socket, frame) => room.calls.update(socket, frame),
-      call_leave: (socket) => room.calls.leave(socket),
-      call_signal: (socket, frame) => room.calls.signal(socket, frame),
-    };
+    this.room = new RoomConcerns(ctx, env);
+    this.frames = new ClientFrames(this.room);
     answerPingsWhileAsleep(ctx);
   }
 
   // ── What the Worker calls (REST and socket upgrades, with an identity it verified) ─────────────
 
-  /** A verified member's upgrade, forwarded by the Worker as /connect?roomId&userId&sessionId&expiresAt[&since]. */
+  /** A verified member's upgrade, forwarded by the Worker (see `arrivalFrom` for its form). */
   override async fetch(request: Request): Promise<Response> {
-    const url = new URL(request.url);
-    const get = (name: string) => url.searchParams.get(name);
-    const [roomId, userId, sessionId, expiresAt] = [
-      get("roomId"),
-      get("userId"),
-      get("sessionId"),
-      get("expiresAt"),
-    ];
-    if (url.pathname !== "/connect" || !roomId || !userId || !sessionId || !expiresAt)
-      return new Response("bad internal request", { status: 400 });
-    this.enter(roomId);
-    const since = get("since");
-    const arrival = {
-      batch: get("batch") === "1",
-      roomId,
-      userId,
-      sessionId,
-      expiresAt: Number(expiresAt),
-      since: since === null ? null : Number(since),
-    };
+    const arrival = arrivalFrom(request);
+    if (!arrival) return new Response("bad internal request", { status: 400 });
+    this.enter(arrival.roomId);
     const answer = await this.room.connecting.connect(arrival);
     if (answer.status === 101) this.ctx.waitUntil(this.room.parts.alarms.schedule()); // its token's expiry
     return answer;
@@ -148,7 +109,7 @@ export class Room extends DurableObject<Env> {
   /** Moves the caller's read marker forward (never back, never past the last message). */
   async markRead(visitor: Visitor, seq: number): Promise<Outcome<null>> {
     const caller = await this.admit(visitor);
-    if (caller.ok) await this.read(caller.value.userId, seq);
+    if (caller.ok) await this.room.read(caller.value.userId, seq);
     return caller.ok ? { ok: true, value: null } : caller;
   }
 
@@ -226,23 +187,17 @@ export class Room extends DurableObject<Env> {
   // ── Socket events and the alarm (the object may have just woken from hibernation) ─────────────
 
   override async webSocketMessage(socket: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    const { sockets, store } = this.room.parts;
-    const parsed = parseClientFrame(data);
-    if (!("frame" in parsed)) return void sockets.send(socket, { type: "error", ...parsed });
-    if (!store.meta.get("roomId")) return; // the room was deleted under this socket
-    const { frame } = parsed;
-    if (frame.type !== "message") this.room.sending.commit(); // everything else sees every message so far
-    await (this.frames[frame.type] as (socket: WebSocket, frame: ClientFrame) => unknown)(socket, frame);
+    await this.frames.receive(socket, data);
   }
 
   override async webSocketClose(socket: WebSocket, code: number, reason: string): Promise<void> {
     this.room.sending.commit();
     completeClose(socket, code, reason);
-    this.left(socket);
+    this.room.socketLeft(socket);
   }
 
   override async webSocketError(socket: WebSocket): Promise<void> {
-    this.left(socket);
+    this.room.socketLeft(socket);
   }
 
   override async alarm(): Promise<void> {
@@ -264,19 +219,5 @@ export class Room extends DurableObject<Env> {
   private enter(roomId: string): void {
     this.room.parts.store.meta.set("roomId", roomId);
     this.room.sending.commit();
-  }
-
-  private async read(userId: string, seq: number): Promise<void> {
-    if (this.room.receipts.markRead(userId, seq)) await this.room.roomList.changed();
-  }
-
-  private left(socket: WebSocket): void {
-    const { sockets } = this.room.parts;
-    const { userId } = sockets.state(socket);
-    const others = sockets.open(userId).filter((other) => other !== socket);
-    this.room.typing.closed(socket);
-    this.room.calls.closed(socket);
-    this.room.presence.left(userId, others);
-    this.room.membership.closed(sockets.held().filter((other) => other !== socket).length);
   }
 }
