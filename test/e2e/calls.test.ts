@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAKE_MEDIA_ARGS, launchBrowser, screenshotPath } from "./browser.ts";
+import { submitSignUp } from "./pages.ts";
 import { call, startTestServer, type TestServer } from "./server.ts";
 
 // Calls as people make them: each person in a browser context of their own, with Chromium's fake
@@ -150,11 +151,7 @@ async function signUp(username: string, viewport = WIDE): Promise<{ page: Page; 
     if (message.type() === "warning" || message.type() === "error")
       said.push(`${username}: ${message.text()}`);
   });
-  await page.goto(server.url);
-  await page.getByRole("tab", { name: "Create account" }).click();
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByRole("button", { name: "Create account" }).last().click();
+  await submitSignUp(page, server.url, username);
   // Signed in: the profile button is there on every screen size (a phone shows no welcome).
   await page.getByRole("button", { name: "Edit profile" }).waitFor();
   return { page, context };
@@ -373,5 +370,31 @@ describe("calls in the browser", () => {
     await floating.getByRole("button", { name: /Back to the call/ }).click();
     await expect.poll(() => tiles(cat.page).count(), SLOW).toBe(3);
     for (const person of people) await person.context.close();
+  });
+
+  it("starts a call from a 375 px phone through the header's one call menu, and keeps the room's name whole", {
+    timeout: 120_000,
+  }, async () => {
+    const gus = await signUp("gus", { width: 375, height: 740 });
+    const hal = await signUp("hal");
+    await gus.page.getByRole("button", { name: "New room" }).click();
+    await gus.page.getByLabel("Name").fill("weekend-plans");
+    await gus.page.getByRole("button", { name: "Create room" }).click();
+    await liveRoom(gus.page);
+    await joinRoom(hal.page, "weekend-plans");
+    const title = gus.page.getByRole("heading", { level: 1, name: "# weekend-plans" });
+    expect(await title.evaluate((heading) => heading.scrollWidth <= heading.clientWidth)).toBe(true);
+    // The wide screen's two buttons are not there (not even to a screen reader): one menu is.
+    expect(await gus.page.getByRole("button", { name: "Start a video call" }).count()).toBe(0);
+
+    await gus.page.getByRole("button", { name: "Start a call" }).click();
+    await gus.page.screenshot({ path: screenshotPath("call-phone-menu.png") });
+    await gus.page.getByRole("menuitem", { name: "Voice call" }).click();
+    await gus.page.getByText("You are the only one here.").waitFor();
+    await hal.page.getByRole("button", { name: /Join call \(1\)/ }).click();
+    await receivesFrom(hal.page, 1);
+    await expect.poll(() => tiles(gus.page).count(), SLOW).toBe(2);
+    await gus.page.screenshot({ path: screenshotPath("call-phone-two-people.png") });
+    for (const person of [gus, hal]) await person.context.close();
   });
 });

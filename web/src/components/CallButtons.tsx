@@ -1,8 +1,12 @@
 import type { CallParticipant } from "../api/types";
+import { ActionMenu } from "./ActionMenu";
 import { CameraIcon, PhoneIcon } from "./CallIcons";
 
 // In a room's header: start a call (with sound only, or with video), or join the one going on.
-// Nothing while we are in this room's call: the call itself is on the screen.
+// Nothing while we are in this room's call: the call itself is on the screen. A wide screen shows
+// the two start buttons; a phone, whose header must keep the room's name whole, one "Start a call"
+// menu with both (call.css shows one or the other, and what is not shown is not in the
+// accessibility tree either).
 
 export function CallButtons(props: {
   participants: CallParticipant[];
@@ -37,6 +41,17 @@ export function CallButtons(props: {
       >
         <CameraIcon />
       </button>
+      <ActionMenu
+        label="Start a call"
+        class="icon-button call-menu"
+        align="end"
+        actions={[
+          { label: "Voice call", run: () => props.onCall(false) },
+          { label: "Video call", run: () => props.onCall(true) },
+        ]}
+      >
+        <PhoneIcon />
+      </ActionMenu>
     </div>
   );
 }
