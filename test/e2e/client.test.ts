@@ -2,7 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSocket } from "../shared/node-client.ts";
 import { launchBrowser, screenshotPath } from "./browser.ts";
-import { bubble, composer, focused, live, nativeDialogs, pages, send } from "./pages.ts";
+import { bubble, composer, focused, live, nativeDialogs, pages, send, submitSignUp } from "./pages.ts";
 import { call, startTestServer, type TestServer } from "./server.ts";
 
 // The web client as two people use it: two browser contexts against a real `wrangler dev`.
@@ -25,11 +25,7 @@ describe("the web client", () => {
   it("validates sign-up fields inline before asking the server", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(server.url);
-    await page.getByRole("tab", { name: "Create account" }).click();
-    await page.getByLabel("Username").fill("a!");
-    await page.getByLabel("Password").fill("short");
-    await page.getByRole("button", { name: "Create account" }).last().click();
+    await submitSignUp(page, server.url, "a!", "short");
     await page.getByText("3 to 32 letters, digits, _ . or -").waitFor();
     await page.getByText("At least 8 characters").waitFor();
     await context.close();

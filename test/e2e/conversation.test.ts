@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, screenshotPath } from "./browser.ts";
+import { submitSignUp } from "./pages.ts";
 import { call, startTestServer, type TestServer } from "./server.ts";
 
 // Conversations as two people have them, in two browsers against a real `wrangler dev` (issue 10):
@@ -62,11 +63,7 @@ async function person(prefix: string, viewport = { width: 1200, height: 780 }): 
   await context.grantPermissions(["notifications"], { origin: server.url });
   await context.addInitScript(controlVisibility);
   const page = await context.newPage();
-  await page.goto(server.url);
-  await page.getByRole("tab", { name: "Create account" }).click();
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByRole("button", { name: "Create account" }).last().click();
+  await submitSignUp(page, server.url, username);
   await page.getByText(`Welcome, ${username}`).waitFor();
   // The page keeps its tokens out of reach of scripts (cookie + memory): the test signs in a second
   // session of the same person over the API for the calls it makes as them.
@@ -370,11 +367,7 @@ describe("conversations in the web client", () => {
         return ask();
       };
     });
-    await page.goto(server.url);
-    await page.getByRole("tab", { name: "Create account" }).click();
-    await page.getByLabel("Username").fill(`nia${++people}`);
-    await page.getByLabel("Password").fill("correct horse battery");
-    await page.getByRole("button", { name: "Create account" }).last().click();
+    await submitSignUp(page, server.url, `nia${++people}`);
     const turnOn = page.getByRole("button", { name: "Turn on notifications" });
     await turnOn.waitFor();
     expect(asked).toEqual([]);

@@ -1,6 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, screenshotPath } from "./browser.ts";
+import { submitSignUp } from "./pages.ts";
 import { call, startTestServer, type TestServer } from "./server.ts";
 
 // The foundation as a user meets it: a real `wrangler dev`, the API driven like curl, the page
@@ -120,11 +121,7 @@ describe("in the browser", () => {
 
   it("signs up, signs out, and refuses a wrong password from the page", async () => {
     const page = await browser.newPage();
-    await page.goto(server.url);
-    await page.getByRole("tab", { name: "Create account" }).click();
-    await page.getByLabel("Username").fill("carol");
-    await page.getByLabel("Password").fill("correct horse battery");
-    await page.getByRole("button", { name: "Create account" }).last().click();
+    await submitSignUp(page, server.url, "carol");
     await page.getByText("Welcome, carol").waitFor();
     await page.screenshot({ path: screenshotPath("signed-in.png") });
     await page.getByRole("button", { name: "Sign out" }).click();

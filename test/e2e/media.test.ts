@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, screenshotPath } from "./browser.ts";
+import { submitSignUp } from "./pages.ts";
 import { startTestServer, type TestServer } from "./server.ts";
 
 // Two people share images, files and links in the browser, against a real `wrangler dev` (local
@@ -88,11 +89,7 @@ afterAll(async () => {
 async function signUp(username: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 820 }, acceptDownloads: true });
   const page = await context.newPage();
-  await page.goto(server.url);
-  await page.getByRole("tab", { name: "Create account" }).click();
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByRole("button", { name: "Create account" }).last().click();
+  await submitSignUp(page, server.url, username);
   await page.getByText(`Welcome, ${username}`).waitFor();
   return page;
 }

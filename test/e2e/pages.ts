@@ -38,16 +38,24 @@ export function nativeDialogs(page: Page): string[] {
   return seen;
 }
 
+/**
+ * Opens the app at `url` and sends its sign-up form (the caller waits for what it expects next: the
+ * welcome, a field's error, a prompt).
+ */
+export async function submitSignUp(page: Page, url: string, username: string, password = PASSWORD) {
+  await page.goto(url);
+  await page.getByRole("tab", { name: "Create account" }).click();
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).last().click();
+}
+
 /** The helpers that need the file's server and browser (started in its beforeAll). */
 export function pages(running: () => { server: TestServer; browser: Browser }) {
   async function signUp(username: string, viewport = DESKTOP): Promise<Page> {
     const context = await running().browser.newContext({ viewport });
     const page = await context.newPage();
-    await page.goto(running().server.url);
-    await page.getByRole("tab", { name: "Create account" }).click();
-    await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Create account" }).last().click();
+    await submitSignUp(page, running().server.url, username);
     await page.getByText(`Welcome, ${username}`).waitFor();
     return page;
   }

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pool } from "../../scripts/pool.ts";
 import { launchBrowser, screenshotPath } from "./browser.ts";
-import { composer } from "./pages.ts";
+import { composer, submitSignUp } from "./pages.ts";
 import { call, startTestServer, type TestServer } from "./server.ts";
 
 // Search as people use it: two people in two browser contexts against a real `wrangler dev`. One
@@ -28,11 +28,7 @@ async function signUp(username: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 780 } });
   contexts.push(context);
   const page = await context.newPage();
-  await page.goto(server.url);
-  await page.getByRole("tab", { name: "Create account" }).click();
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill("correct horse battery");
-  await page.getByRole("button", { name: "Create account" }).last().click();
+  await submitSignUp(page, server.url, username);
   await page.getByText(`Welcome, ${username}`).waitFor();
   return page;
 }

@@ -1,31 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../web/src/api/types";
 import { whoReacted, withReaction } from "../../web/src/state/reactions";
+import { aMessage } from "../shared/messages.ts";
 
 // Reaction frames merged into the message the client holds, as the server would count them.
 
-const message = (reactions: Message["reactions"] = []): Message => ({
-  id: "m1",
-  roomId: "r",
-  seq: 1,
-  userId: "ann",
-  body: "lunch?",
-  clientId: null,
-  createdAt: "2026-12-01T12:00:00.000Z",
-  editedAt: null,
-  deletedAt: null,
-  kind: "text",
-  threadSeq: null,
-  replyTo: null,
-  mentions: [],
-  reactions,
-  pinnedAt: null,
-  pinnedBy: null,
-  thread: null,
-  call: null,
-  attachments: [],
-  linkPreview: null,
-});
+const message = (reactions: Message["reactions"] = []): Message =>
+  aMessage(1, { userId: "ann", body: "lunch?", createdAt: "2026-12-01T12:00:00.000Z", reactions });
 
 describe("reactions on the client", () => {
   it("adds a new emoji at the end and a second person to an existing one", () => {

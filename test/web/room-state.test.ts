@@ -10,6 +10,7 @@ import {
   typingLine,
 } from "../../web/src/state/room.ts";
 import { sentenceText } from "../../web/src/state/sentence.ts";
+import { aMessage } from "../shared/messages.ts";
 
 // One open room, driven by the frames of its socket and the answers of the API, as roomReducer
 // applies them: the member list, receipts, presence, typing and the timeline, without a browser.
@@ -21,31 +22,8 @@ function member(userId: string, role: Member["role"] = "member", displayName = u
   return { userId, username: userId, displayName, role, online: false, avatarUrl: null };
 }
 
-function message(seq: number, userId: string, overrides: Partial<Message> = {}): Message {
-  return {
-    id: `m${seq}`,
-    roomId: "r",
-    seq,
-    userId,
-    body: `message ${seq}`,
-    clientId: null,
-    createdAt: new Date(NOW + seq * 1000).toISOString(),
-    editedAt: null,
-    deletedAt: null,
-    kind: "text",
-    threadSeq: null,
-    replyTo: null,
-    mentions: [],
-    reactions: [],
-    pinnedAt: null,
-    pinnedBy: null,
-    thread: null,
-    call: null,
-    attachments: [],
-    linkPreview: null,
-    ...overrides,
-  };
-}
+const message = (seq: number, userId: string, overrides: Partial<Message> = {}) =>
+  aMessage(seq, { userId, createdAt: new Date(NOW + seq * 1000).toISOString(), ...overrides });
 
 const room: RoomDetail = {
   id: "r",

@@ -7,39 +7,15 @@ import {
   type SearchHit,
   shownOrder,
 } from "../../web/src/state/search.ts";
-import type { Message } from "../../worker/protocol/messages.ts";
 import { parseSearch } from "../../worker/protocol/search.ts";
 import { snippetOf } from "../../worker/room-object/store/snippet.ts";
+import { aMessage } from "../shared/messages.ts";
 
 // Search in the client: results grouped by room and moved through by keyboard, what the empty
 // state says, where a result opens. Opening it is the room's own jump (a page around it, a gap
 // paged down to the live end): test/web/threads.test.ts covers that timeline.
 
-function message(seq: number, overrides: Partial<Message> = {}): Message {
-  return {
-    id: `m${seq}`,
-    roomId: "r",
-    seq,
-    userId: "other",
-    body: `message ${seq}`,
-    clientId: null,
-    createdAt: new Date(Date.UTC(2026, 10, 21, 12, 0, seq)).toISOString(),
-    editedAt: null,
-    deletedAt: null,
-    kind: "text",
-    threadSeq: null,
-    replyTo: null,
-    mentions: [],
-    reactions: [],
-    pinnedAt: null,
-    pinnedBy: null,
-    thread: null,
-    attachments: [],
-    linkPreview: null,
-    call: null,
-    ...overrides,
-  };
-}
+const message = aMessage;
 
 const hit = (roomId: string, seq: number): SearchHit => ({
   roomId,

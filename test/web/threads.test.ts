@@ -4,6 +4,7 @@ import { isThreadUnread } from "../../web/src/state/threads.ts";
 import { emptyTimeline, jumpedTo, lastSeq, pageNewer, shownMessages } from "../../web/src/state/timeline.ts";
 import type { Message } from "../../worker/protocol/messages.ts";
 import type { RoomDetail } from "../../worker/rooms/schemas.ts";
+import { aMessage } from "../shared/messages.ts";
 
 // Threads kept per thread beside the main timeline, their counters as the root's updates bring
 // them, which threads are unread for you, and jumping to an older message (a gap that pages close).
@@ -11,31 +12,12 @@ import type { RoomDetail } from "../../worker/rooms/schemas.ts";
 const ME = "me";
 const ANN = "ann";
 
-function message(seq: number, overrides: Partial<Message> = {}): Message {
-  return {
-    id: `m${seq}`,
-    roomId: "r",
-    seq,
+const message = (seq: number, overrides: Partial<Message> = {}) =>
+  aMessage(seq, {
     userId: ANN,
-    body: `message ${seq}`,
-    clientId: null,
     createdAt: new Date(Date.UTC(2026, 11, 1, 12, 0, seq)).toISOString(),
-    editedAt: null,
-    deletedAt: null,
-    kind: "text",
-    threadSeq: null,
-    replyTo: null,
-    mentions: [],
-    reactions: [],
-    pinnedAt: null,
-    pinnedBy: null,
-    thread: null,
-    call: null,
-    attachments: [],
-    linkPreview: null,
     ...overrides,
-  };
-}
+  });
 
 const room: RoomDetail = {
   id: "r",

@@ -12,6 +12,7 @@ import {
 } from "../../web/src/state/timeline.ts";
 import type { Message } from "../../worker/protocol/messages.ts";
 import type { RoomSummary } from "../../worker/protocol/rooms.ts";
+import { aMessage } from "../shared/messages.ts";
 
 // The client's timeline: history pages, live frames, resume replays and our own optimistic sends
 // may arrive in any order and more than once; the result must show each message once, in seq order.
@@ -19,31 +20,8 @@ import type { RoomSummary } from "../../worker/protocol/rooms.ts";
 const ME = "me";
 const OTHER = "other";
 
-function message(seq: number, overrides: Partial<Message> = {}): Message {
-  return {
-    id: `m${seq}`,
-    roomId: "r",
-    seq,
-    userId: OTHER,
-    body: `message ${seq}`,
-    clientId: null,
-    createdAt: new Date(Date.UTC(2026, 10, 21, 12, 0, seq)).toISOString(),
-    editedAt: null,
-    deletedAt: null,
-    kind: "text",
-    threadSeq: null,
-    replyTo: null,
-    mentions: [],
-    reactions: [],
-    pinnedAt: null,
-    pinnedBy: null,
-    thread: null,
-    call: null,
-    attachments: [],
-    linkPreview: null,
-    ...overrides,
-  };
-}
+const message = (seq: number, overrides: Partial<Message> = {}) =>
+  aMessage(seq, { userId: OTHER, ...overrides });
 
 const seqs = (timeline: Timeline) => timeline.messages.map((m) => m.seq);
 
