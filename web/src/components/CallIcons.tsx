@@ -1,25 +1,7 @@
-import type { ComponentChildren } from "preact";
+import { Icon } from "./Icon";
 
 // The call's icons, drawn in the current text colour. Always beside a label a screen reader reads
 // (aria-label or visible text), so each is hidden from it.
-
-function Icon({ children, size = 20 }: { children: ComponentChildren; size?: number }) {
-  return (
-    <svg
-      viewBox="0 0 24 24"
-      width={size}
-      height={size}
-      aria-hidden="true"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="2"
-      stroke-linecap="round"
-      stroke-linejoin="round"
-    >
-      {children}
-    </svg>
-  );
-}
 
 export const PhoneIcon = ({ size }: { size?: number }) => (
   <Icon size={size}>

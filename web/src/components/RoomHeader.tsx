@@ -4,6 +4,7 @@ import type { ConnectionState } from "../realtime/live-socket";
 import { navigate } from "../router";
 import { ActionMenu } from "./ActionMenu";
 import { Avatar } from "./Avatar";
+import { Icon } from "./Icon";
 import { CONNECTION_LABELS } from "./Sidebar";
 
 export type NotifyLevel = RoomSummary["notify"];
@@ -122,28 +123,9 @@ export function RoomHeader(props: {
   );
 }
 
-/** The header's line icons: 18 px, drawn with the text's colour. */
-function Icon({ children }: { children: ComponentChildren }) {
-  return (
-    <svg
-      viewBox="0 0 24 24"
-      width="18"
-      height="18"
-      aria-hidden="true"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="2"
-      stroke-linecap="round"
-      stroke-linejoin="round"
-    >
-      {children}
-    </svg>
-  );
-}
-
 function PeopleIcon() {
   return (
-    <Icon>
+    <Icon size={18}>
       <circle cx="9" cy="8" r="3.5" />
       <path d="M2.5 20c0-3.6 2.9-6 6.5-6s6.5 2.4 6.5 6" />
       <path d="M16 4.6a3.5 3.5 0 0 1 0 6.8" />
@@ -154,7 +136,7 @@ function PeopleIcon() {
 
 function BellIcon({ muted }: { muted: boolean }) {
   return (
-    <Icon>
+    <Icon size={18}>
       <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
       <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
       {muted && <path d="M3 3l18 18" />}
@@ -164,7 +146,7 @@ function BellIcon({ muted }: { muted: boolean }) {
 
 function PinIcon() {
   return (
-    <Icon>
+    <Icon size={18}>
       <path d="M12 17v5" />
       <path d="M9 10.8V4h6v6.8l3 3.2v3H6v-3z" />
     </Icon>
@@ -173,7 +155,7 @@ function PinIcon() {
 
 function SettingsIcon() {
   return (
-    <Icon>
+    <Icon size={18}>
       <path d="M4 6h10M18 6h2M4 12h4M12 12h8M4 18h12" />
       <circle cx="16" cy="6" r="2" />
       <circle cx="10" cy="12" r="2" />
