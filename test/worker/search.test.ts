@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { pool } from "../../scripts/pool.ts";
 import type { Room } from "../../worker/room-object/room";
 import { migrate } from "../../worker/room-object/store/migrations";
-import { RANK_WINDOW } from "../../worker/room-object/store/search";
+import { MAX_COMPLETIONS, RANK_WINDOW } from "../../worker/room-object/store/search";
 import { SEARCH_ROOMS } from "../../worker/rooms/search-fan-out";
 import {
   addMember,
@@ -112,6 +112,28 @@ describe("search in a room", () => {
     expect(await found(owner.accessToken, room.id, "deploym wiki")).toEqual([]); // wiki is last: a prefix, deploym is not
     expect(await found(owner.accessToken, room.id, '"at noon"')).toEqual(["Meet at the Café Noir at noon"]);
     expect(await found(owner.accessToken, room.id, '"noon at"')).toEqual([]);
+  });
+
+  it("finds every word a last-word prefix starts, however many, in any case and with or without accents", async () => {
+    const { room, owner } = await privatePair();
+    // More words start "qz" than search asks by name (MAX_COMPLETIONS), the last of them alone.
+    const many = Array.from({ length: MAX_COMPLETIONS + 8 }, (_, i) => `qz${String(i).padStart(2, "0")}`);
+    await send(owner.accessToken, room.id, many.join(" "));
+    await send(owner.accessToken, room.id, "only qzzz here");
+    await send(owner.accessToken, room.id, "Then they met there in Zürich");
+    await send(owner.accessToken, room.id, "thx, see you");
+    await send(owner.accessToken, room.id, "an unrelated line");
+    expect((await found(owner.accessToken, room.id, "QZ")).sort()).toEqual([
+      "only qzzz here",
+      many.join(" "),
+    ]);
+    for (const q of ["th", "THE", "zur", "zür", "Zuri"])
+      expect((await found(owner.accessToken, room.id, q)).sort(), q).toEqual(
+        q === "th" ? ["Then they met there in Zürich", "thx, see you"] : ["Then they met there in Zürich"],
+      );
+    expect(await found(owner.accessToken, room.id, "thr")).toEqual([]);
+    const [hit] = (await searchRoom(owner.accessToken, room.id, "the")).body.results;
+    expect(matched(hit)).toEqual(["then", "they", "there"]);
   });
 
   it("ranks the better match first, and equal matches newest first", async () => {
