@@ -285,6 +285,18 @@ describe("leaving and limits", () => {
     await callStateIs(own.socket, [own.connectionId, oth.connectionId], 5000);
   });
 
+  it("lists participants in the order they joined, even those who joined within one millisecond", async () => {
+    const { seats } = await publicRoomOf(6);
+    await joinInTurn(seats, false);
+    const state = await callStateIs(
+      (seats[0] as Seat).socket,
+      seats.map((seat) => seat.connectionId),
+    );
+    const times = state.map((participant) => Date.parse(participant.joinedAt));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(new Set(times).size).toBe(times.length);
+  });
+
   it("holds at most MAX_CALL_PARTICIPANTS (6): the seventh is told call_full", async () => {
     const { seats } = await publicRoomOf(7);
     const six = seats.slice(0, 6);

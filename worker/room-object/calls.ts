@@ -89,8 +89,14 @@ export class Calls implements AlarmTask {
     const ongoing = calls.current();
     if (ongoing) calls.joined(userId);
     else calls.start(userId, now);
-    // A seat that moves here from another device keeps its place in the call's order.
-    const joinedAt = mine.map((other) => this.parts.sockets.state(other).call?.joinedAt)[0] ?? now;
+    // A seat that moves here from another device keeps its place in the call's order; a new one
+    // comes after every seat there is, even one taken in the same millisecond (the order is joinedAt's).
+    const latest = Math.max(
+      0,
+      ...[...seats.values()].map((other) => this.parts.sockets.state(other).call?.joinedAt ?? 0),
+    );
+    const joinedAt =
+      mine.map((other) => this.parts.sockets.state(other).call?.joinedAt)[0] ?? Math.max(now, latest + 1);
     for (const other of mine) this.unseat(other);
     this.seat(socket, { audio: frame.audio, video: frame.video, screen: false, joinedAt });
     this.tellState();
