@@ -101,3 +101,37 @@ describe("receipts in a big room", () => {
     ).toMatchObject({ readSeq: 0 });
   });
 });
+
+describe("receipts' window (each member's own 250 ms)", () => {
+  it("sends a sender's read marker with their message, in its batch, even right after someone else's", async () => {
+    const { room, owner, member } = await privatePair();
+    const watching = await connect(`/api/rooms/${room.id}/ws?batch=1&token=${owner.accessToken}`);
+    const texts: string[] = [];
+    watching.ws.addEventListener("message", (event) => texts.push(String(event.data)));
+    await watching.next("welcome");
+    const first = await send(owner.accessToken, room.id, "first");
+    const second = await send(member.accessToken, room.id, "right after");
+    await watching.next(
+      "receipt",
+      (frame) => frame.userId === member.user.id && frame.readSeq === second.seq,
+    );
+    const together = texts.filter(
+      (text) => text.includes(`"seq":${second.seq}`) && text.includes(`"readSeq":${second.seq}`),
+    );
+    expect(together, "the message and its author's marker in one frame").toHaveLength(1);
+    expect(first.seq).toBeLessThan(second.seq);
+  });
+
+  it("tells a member's markers no more than once per window, the last values winning", async () => {
+    const { room, owner, member } = await privatePair();
+    const members = await roomSocket(room.id, member.accessToken);
+    await members.next("welcome");
+    let last = 0;
+    for (let i = 0; i < 6; i++) last = (await send(owner.accessToken, room.id, `burst ${i}`)).seq;
+    await members.next("receipt", (frame) => frame.userId === owner.user.id && frame.readSeq === last);
+    const owners = members.all("receipt").filter((frame) => frame.userId === owner.user.id);
+    const seqs = owners.map((frame) => frame.readSeq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+  });
+});

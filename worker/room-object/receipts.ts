@@ -7,7 +7,12 @@ import type { RoomParts } from "./parts";
 //
 // Delivery moves with every message to every member, so it is coalesced: a member's new delivery
 // marker is noted in memory and told to the room in one `receipt` per member per window, instead of
-// one per message. Read markers are written at once and told in the same window. In a room of more
+// one per message. Read markers are written at once and told in the same window. The window is each
+// member's own (API.md: "a member's markers at most once per 250 ms window per socket"): a marker
+// whose member was last told 250 ms ago or more goes out with the commit that moved it, in its turn
+// (a ?batch=1 socket gets it in the same frame as the message), so that the receipts of a busy room
+// are spread over its commits instead of gathered into one burst of sends every 250 ms that the
+// messages behind it wait for; the timer tells the rest when their window ends. In a room of more
 // than BIG_ROOM members, a move of the delivery marker alone is not told to everyone (API.md "Real
 // time, extended": the room's members would get members × messages frames for a tick that only a
 // direct chat's sender looks at); read markers always are, and the welcome carries all of them.
@@ -22,8 +27,9 @@ export class Receipts {
   private readonly moved = new Set<string>();
   /** Those of them whose read marker moved (always told). */
   private readonly read = new Set<string>();
+  /** userId → when their markers were last told (for their window). */
+  private readonly toldAt = new Map<string, number>();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private lastFlushAt = 0;
 
   constructor(
     private readonly parts: RoomParts,
@@ -57,14 +63,13 @@ export class Receipts {
   }
 
   /**
-   * A group commit just told the room its messages. If the window since the last `receipt` frames
-   * is over, tell the markers now, in the same turn: a ?batch=1 socket then gets them in the same
-   * frame as the messages (one send instead of two), and the timer's own turn is saved.
+   * A group commit just told the room its messages: the markers whose window is over go out now,
+   * in the same turn as the messages (one send instead of two for a ?batch=1 socket).
    */
   committed(): void {
-    if (this.timer === undefined || Date.now() - this.lastFlushAt < RECEIPT_WINDOW_MS) return;
-    clearTimeout(this.timer);
-    this.flush();
+    if (this.moved.size === 0) return;
+    this.foldDelivered();
+    this.tell(Date.now());
   }
 
   stop(): void {
@@ -73,6 +78,7 @@ export class Receipts {
     this.delivered.clear();
     this.moved.clear();
     this.read.clear();
+    this.toldAt.clear();
   }
 
   private queue(userId: string): void {
@@ -80,20 +86,37 @@ export class Receipts {
     this.timer ??= setTimeout(() => this.flush(), RECEIPT_WINDOW_MS);
   }
 
-  /** Records the coalesced delivery markers and tells the room whose markers moved. */
+  /** The timer: records the coalesced delivery markers, tells those whose window is over, waits for the rest. */
   private flush(): void {
     this.timer = undefined;
-    this.lastFlushAt = Date.now();
+    this.foldDelivered();
+    if (!this.flushPending()) this.parts.store.receipts.saveDelivered();
+    const now = Date.now();
+    this.tell(now);
+    if (this.moved.size === 0) return;
+    const next = Math.min(
+      ...[...this.moved].map((userId) => (this.toldAt.get(userId) ?? 0) + RECEIPT_WINDOW_MS),
+    );
+    this.timer = setTimeout(() => this.flush(), Math.max(1, next - now));
+  }
+
+  /** The delivery markers noted since, moved in memory (saved by the timer or the room-list flush). */
+  private foldDelivered(): void {
     const store = this.parts.store.receipts;
     for (const [userId, seq] of this.delivered) if (store.deliveredUpTo(userId, seq)) this.moved.add(userId);
     this.delivered.clear();
-    if (!this.flushPending()) store.saveDelivered();
+  }
+
+  /** A `receipt` to the room for each member whose markers moved and whose window is over. */
+  private tell(now: number): void {
+    const store = this.parts.store.receipts;
     const big = this.parts.store.members.count() > BIG_ROOM;
     for (const userId of this.moved) {
-      if (big && !this.read.has(userId)) continue;
+      if (now - (this.toldAt.get(userId) ?? 0) < RECEIPT_WINDOW_MS) continue;
+      this.moved.delete(userId);
+      if (!this.read.delete(userId) && big) continue;
+      this.toldAt.set(userId, now);
       this.parts.sockets.broadcast({ type: "receipt", ...store.of(userId) });
     }
-    this.moved.clear();
-    this.read.clear();
   }
 }
