@@ -1,4 +1,4 @@
-// `node bench/profile.ts [--scenario a|b|c|l|e] [--target hubbub|bare] [--quick]`: where the Worker's CPU
+// `npm run profile -- [--scenario a|b|c|l|e] [--target hubbub|bare] [--quick]`: where the Worker's CPU
 // goes under one bench scenario. It starts the target like the bench does, attaches to wrangler's
 // inspector (the V8 inspector of the worker's isolate, the one that runs the Durable Objects),
 // records a CPU profile while the scenario runs, and prints the functions with the most self time
