@@ -49,7 +49,7 @@ const literal = (text: string) => `"${text.replaceAll('"', '""')}"`;
  * last word (of two characters or more) is a prefix: `completions`, when given, are the words of the
  * index it starts, asked by name.
  */
-export function matchExpression(terms: SearchTerms, completions: string[] | null = null): string {
+function matchExpression(terms: SearchTerms, completions: string[] | null = null): string {
   const last = terms.words.length - 1;
   const words = terms.words.map((word, index) => {
     if (index !== last || word.length < 2) return literal(word);
