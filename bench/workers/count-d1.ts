@@ -2,7 +2,8 @@
 //
 // The bench runs Hubbub from its own wrangler.toml with one addition, an `alias` that bundles this
 // module wherever the Worker imports "drizzle-orm/d1". All of Hubbub's D1 access goes through
-// `drizzle()` (worker/db/client.ts), so wrapping the D1 binding handed to it sees every statement:
+// `drizzle()` (worker/db/client.ts) or the binding it holds (`db.$client`, which the room-list flush
+// uses for one raw statement), so wrapping the D1 binding handed to it sees every statement:
 // each run/all/first/raw is one query, a batch counts each of its statements. The counts live in
 // this module (one isolate runs the Worker and its Durable Objects) and are printed, and reset,
 // when the bench asks: a query that binds the marker below (the bench searches users for it),

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import {
   addMember,
@@ -167,6 +168,46 @@ describe("the room list", () => {
     // What you sent yourself is not unread.
     const alicesBusy = (await myRooms(alice.accessToken)).find((room) => room.id === busy.id);
     expect(alicesBusy).toMatchObject({ role: "owner", unreadCount: 0, lastReadSeq: 3 });
+  });
+
+  it("writes the read markers of many members in one flush, each to its own row, never backwards", async () => {
+    const alice = await signUp();
+    const readers = [await signUp(), await signUp(), await signUp()];
+    const room = await createRoom(alice.accessToken, { kind: "private" });
+    for (const reader of readers) await addMember(alice.accessToken, room.id, reader.user.id);
+    for (const body of ["one", "two", "three", "four"]) await send(alice.accessToken, room.id, body);
+    // One read each before the room's next flush: they all travel in it.
+    for (const [index, reader] of readers.entries()) {
+      const read = await api("POST", `/api/rooms/${room.id}/read`, {
+        token: reader.accessToken,
+        body: { seq: index + 1 },
+      });
+      expect(read.status).toBe(204);
+    }
+    const rowOf = async (reader: SignedIn) =>
+      (await myRooms(reader.accessToken)).find((summary) => summary.id === room.id);
+    await eventually(
+      async () => {
+        for (const [index, reader] of readers.entries())
+          expect(await rowOf(reader)).toMatchObject({ lastReadSeq: index + 1, unreadCount: 3 - index });
+      },
+      { roomId: room.id },
+    );
+    // The room list never shows a marker go back: a row that is ahead (as after two flushes that
+    // landed out of order) keeps its marker, and the mention count is still written.
+    const [first] = readers as [SignedIn];
+    await env.DB.prepare(
+      "UPDATE memberships SET last_read_seq = 4, read_main_count = 4 WHERE room_id = ? AND user_id = ?",
+    )
+      .bind(room.id, first.user.id)
+      .run();
+    await api("POST", `/api/rooms/${room.id}/read`, { token: first.accessToken, body: { seq: 2 } });
+    await send(alice.accessToken, room.id, `@${first.user.username} five`);
+    await eventually(
+      async () =>
+        expect(await rowOf(first)).toMatchObject({ lastReadSeq: 4, unreadCount: 1, mentionCount: 1 }),
+      { roomId: room.id },
+    );
   });
 
   it("names the peer of a direct room, on both sides", async () => {
