@@ -113,7 +113,69 @@ function summarize(profile: Profile): string {
           `${ms.toFixed(0).padStart(7)} ms ${((ms / totalMs) * 100).toFixed(1).padStart(5)}%  ${key}`,
       )
       .join("\n");
-  return `profile of ${totalMs.toFixed(0)} ms\n\nself time:\n${top(self, 30)}\n\ntotal time (including callees):\n${top(inclusive, 30)}`;
+  return `profile of ${totalMs.toFixed(0)} ms\n\nself time:\n${top(self, 30)}\n\ntotal time (including callees):\n${top(inclusive, 30)}\n\n${stretches(profile, byId)}`;
+}
+
+const IDLE = new Set(["(idle)", "(program)"]);
+const STRETCH_GAP_MS = 0.5;
+const SAMPLE_MS = 0.2; // Profiler.setSamplingInterval below, in ms
+
+/**
+ * The tail, not the average: the isolate's longest busy stretches (consecutive samples in JS, apart
+ * by less than STRETCH_GAP_MS), each with the outermost functions of our code it spent its time in.
+ * A message that arrives during one waits for all of it.
+ */
+function stretches(profile: Profile, byId: Map<number, ProfileNode>): string {
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  /** The outermost frame of the sample's stack that is in a file of ours (not the runtime's). */
+  const entry = (nodeId: number): string => {
+    let found = "";
+    for (let id: number | undefined = nodeId; id !== undefined; id = parent.get(id)) {
+      const frame = byId.get(id)?.callFrame;
+      if (frame?.url && !frame.url.startsWith("node:") && frame.functionName) found = label(frame);
+    }
+    return (
+      found ||
+      label(byId.get(nodeId)?.callFrame ?? { functionName: "?", url: "", lineNumber: 0, columnNumber: 0 })
+    );
+  };
+  type Stretch = { startMs: number; ms: number; gcMs: number; by: Map<string, number> };
+  const all: Stretch[] = [];
+  let current: Stretch | undefined;
+  let at = 0;
+  let lastBusy = -Infinity;
+  profile.samples.forEach((nodeId, index) => {
+    at += (profile.timeDeltas[index] ?? 0) / 1000;
+    const name = byId.get(nodeId)?.callFrame.functionName ?? "";
+    if (IDLE.has(name)) return;
+    // A sample stands for the time since the one before, unless it opens a stretch: the gap before
+    // it was not spent here (the sampler only ticks while the isolate runs).
+    const opens = !current || at - lastBusy > STRETCH_GAP_MS;
+    const ms = opens ? SAMPLE_MS : at - lastBusy;
+    if (opens || !current) {
+      current = { startMs: at, ms: 0, gcMs: 0, by: new Map() };
+      all.push(current);
+    }
+    current.ms = at - current.startMs + SAMPLE_MS;
+    lastBusy = at;
+    if (name === "(garbage collector)") current.gcMs += ms;
+    else {
+      const key = entry(nodeId);
+      current.by.set(key, (current.by.get(key) ?? 0) + ms);
+    }
+  });
+  const longest = all.sort((x, y) => y.ms - x.ms).slice(0, 12);
+  const lines = longest.map((stretch) => {
+    const parts = [...stretch.by]
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, 4)
+      .map(([key, ms]) => `${ms.toFixed(1)} ${key}`)
+      .join(", ");
+    return `${stretch.ms.toFixed(1).padStart(6)} ms at ${(stretch.startMs / 1000).toFixed(2).padStart(6)} s  (gc ${stretch.gcMs.toFixed(1)})  ${parts}`;
+  });
+  const over = (ms: number) => all.filter((stretch) => stretch.ms >= ms).length;
+  return `busy stretches: ${all.length}, ≥ 5 ms: ${over(5)}, ≥ 10 ms: ${over(10)}, ≥ 20 ms: ${over(20)}; the longest:\n${lines.join("\n")}`;
 }
 
 const target: Target =
@@ -137,7 +199,7 @@ try {
   else driver = bareDriver(target);
   const cdp = await inspector(port);
   await cdp.send("Profiler.enable");
-  await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+  await cdp.send("Profiler.setSamplingInterval", { interval: SAMPLE_MS * 1000 });
   const scenario = values.scenario ?? "b";
   const plans: Record<string, { rooms: number; size: number; mode: Mode }> = {
     a: { rooms: 1, size: sizes.a.clients, mode: { kind: "closed-loop", messages: sizes.a.messages } },
@@ -165,6 +227,8 @@ try {
   });
   await profiling;
   const { profile } = await cdp.send<{ profile: Profile }>("Profiler.stop");
+  // The isolate's heap (every object of the Worker, the rooms and user channels in it): what a major GC walks.
+  const heap = await cdp.send<{ usedSize: number; totalSize: number }>("Runtime.getHeapUsage");
   cdp.close();
   const dir = join(projectRoot, "test-results");
   mkdirSync(dir, { recursive: true });
@@ -175,6 +239,8 @@ try {
     `${target.name} ${scenario}: ${result.deliveriesPerSec} deliveries/s, ${result.messagesPerSec} msgs/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (profiling slows it)\n`,
   );
   console.log(summarize(profile));
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+  console.log(`\nheap after the run: ${mb(heap.usedSize)} MB used of ${mb(heap.totalSize)} MB`);
   console.log(`\nfull profile: ${file}`);
 } finally {
   await target.dispose();
