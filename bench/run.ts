@@ -6,8 +6,8 @@
 // same `ws` load generator in this process. Results: the terminal, bench/results/latest.json and
 // bench/results/latest.svg.
 
-import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { mkdirSync, statfsSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { projectRoot } from "../scripts/local-server.ts";
@@ -70,7 +70,16 @@ log(
     .map(([k, v]) => `${k}=${v}`)
     .join(" ")} (many people on one address); every other protection stays on.`,
 );
-log(`D1 statements are counted by a wrapper bundled for "drizzle-orm/d1" (bench/workers/count-d1.ts).\n`);
+log(`D1 statements are counted by a wrapper bundled for "drizzle-orm/d1" (bench/workers/count-d1.ts).`);
+const TMPFS_MAGIC = 0x01021994;
+const inMemory = statfsSync(tmpdir()).type === TMPFS_MAGIC;
+log(
+  `Local state (D1, the rooms' SQLite) under ${tmpdir()}: ${
+    inMemory
+      ? "tmpfs, so a commit waits for no disk"
+      : "a disk, so each commit of Hubbub's waits for its flush (TMPDIR=/dev/shm puts it in memory)"
+  }.\n`,
+);
 
 const targets: Target[] = [];
 let interrupted = false;
@@ -90,6 +99,7 @@ const results: Results = {
     machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
     node: process.version,
     server: "wrangler dev (local workerd), X_LOCAL_OBSERVABILITY=false, --log-level warn",
+    state: `${tmpdir()} (${inMemory ? "tmpfs" : "disk"})`,
     hubbubVars,
     sizes,
     notes: [
