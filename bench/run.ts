@@ -167,8 +167,8 @@ try {
       mode: { kind: "paced" as const, ...sizes.e },
     },
   );
-  /** a, b, c and l run a third time, Hubbub with ?batch=1 (as the web client does), to show what batching buys. */
-  const batched = new Set(["a", "b", "c", "l"]);
+  /** a, b, c, l and e run a third time, Hubbub with ?batch=1 (as the web client does), to show what batching buys. */
+  const batched = new Set(["a", "b", "c", "l", "e"]);
   const run = async (driver: typeof hub, scenario: (typeof load)[number], label: string, batch = false) => {
     log(`[${elapsed()}] ${scenario.key}: ${scenario.title} — ${label}`);
     // The batched run makes rooms of its own ("ax-0", …), beside the plain run's ("a-0", …).
