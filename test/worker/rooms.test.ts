@@ -1,5 +1,7 @@
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { RoomConcerns } from "../../worker/room-object/concerns";
+import type { Room } from "../../worker/room-object/room";
 import {
   addMember,
   api,
@@ -11,6 +13,7 @@ import {
   myRooms,
   type RoomDetail,
   type RoomSummary,
+  roomStub,
   roomWithCast,
   type SignedIn,
   send,
@@ -206,6 +209,39 @@ describe("the room list", () => {
     await eventually(
       async () =>
         expect(await rowOf(first)).toMatchObject({ lastReadSeq: 4, unreadCount: 1, mentionCount: 1 }),
+      { roomId: room.id },
+    );
+  });
+
+  it("writes the read markers of more members than one statement carries", async () => {
+    const alice = await signUp();
+    const room = await createRoom(alice.accessToken, { kind: "private" });
+    await send(alice.accessToken, room.id, "hello, everyone");
+    const many = 1_100; // three statements of at most 500 members
+    const numbers = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)";
+    await env.DB.batch([
+      env.DB.prepare(
+        `${numbers} INSERT INTO users (id, username, username_key, display_name, password_hash, created_at)
+         SELECT ?1 || i, 'bulk' || i, ?1 || i, 'Bulk ' || i, 'x', 0 FROM n`,
+      ).bind(`${room.id}-`, many),
+      env.DB.prepare(
+        `${numbers} INSERT INTO memberships (room_id, user_id, role, joined_at) SELECT ?3, ?1 || i, 'member', 0 FROM n`,
+      ).bind(`${room.id}-`, many, room.id),
+    ]);
+    // Each of them reads the message (what a `read` frame does), all before the room's next flush.
+    await runInDurableObject(roomStub(room.id), async (object: Room) => {
+      const concerns = (object as unknown as { room: RoomConcerns }).room;
+      for (let i = 1; i <= many; i++) await concerns.read(`${room.id}-${i}`, 1);
+    });
+    await eventually(
+      async () => {
+        const read = await env.DB.prepare(
+          "SELECT count(*) AS n FROM memberships WHERE room_id = ? AND last_read_seq = 1 AND read_main_count = 1",
+        )
+          .bind(room.id)
+          .first<{ n: number }>();
+        expect(read?.n).toBe(many + 1); // and the author's own
+      },
       { roomId: room.id },
     );
   });
