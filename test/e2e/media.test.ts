@@ -241,6 +241,10 @@ describe("sharing files in the browser", () => {
 
   it("sends a dropped PDF as a file card that downloads", async () => {
     const { alice, bob } = await roomOfTwo("reports");
+    // The button beside the composer is a drawn icon with a name (its 📎 was an empty box without an emoji font).
+    const attach = alice.getByRole("button", { name: "Attach files" });
+    expect(await attach.locator("svg").count()).toBe(1);
+    expect((await attach.textContent())?.trim()).toBe("");
     const text = "%PDF-1.4\n% the quarterly report\n";
     await dropFile(alice, "report.pdf", "application/pdf", text);
     await alice.locator('.upload[data-status="done"]', { hasText: "report.pdf" }).waitFor();

@@ -4,6 +4,7 @@ import { useMentionSuggestions } from "../room/use-mention-suggestions";
 import type { Uploads } from "../room/use-uploads";
 import { loadDraft, saveDraft } from "../state/drafts";
 import { browserStorage } from "../state/kept";
+import { Icon } from "./Icon";
 import { MentionList } from "./MentionList";
 import { UploadTray } from "./UploadTray";
 
@@ -171,7 +172,7 @@ export function Composer(props: ComposerProps) {
               title="Attach files"
               onClick={() => picker.current?.click()}
             >
-              📎
+              <PaperclipIcon />
             </button>
             <input
               ref={picker}
@@ -262,5 +263,14 @@ export function Composer(props: ComposerProps) {
           : "Enter to send · Shift+Enter for a new line · @ to mention · *bold* _italic_ `code`"}
       </p>
     </form>
+  );
+}
+
+/** Drawn, not the 📎 emoji: a browser without an emoji font showed an empty box. */
+function PaperclipIcon() {
+  return (
+    <Icon size={18}>
+      <path d="M21 11.5l-8.6 8.6a5.5 5.5 0 0 1-7.8-7.8l8.6-8.6a3.7 3.7 0 0 1 5.2 5.2l-8.6 8.6a1.8 1.8 0 0 1-2.6-2.6l8-8" />
+    </Icon>
   );
 }

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from "preact";
 
-// A line icon (24 × 24, drawn with the text's colour), for the header's and the call's icons. Always
+// A line icon (24 × 24, drawn with the text's colour), for the header's, the call's and the composer's icons. Always
 // beside a label a screen reader reads (aria-label or visible text), so it is hidden from it.
 
 export function Icon({ children, size = 20 }: { children: ComponentChildren; size?: number }) {
