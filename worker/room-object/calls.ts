@@ -91,12 +91,11 @@ export class Calls implements AlarmTask {
     else calls.start(userId, now);
     // A seat that moves here from another device keeps its place in the call's order; a new one
     // comes after every seat there is, even one taken in the same millisecond (the order is joinedAt's).
-    const latest = Math.max(
-      0,
-      ...[...seats.values()].map((other) => this.parts.sockets.state(other).call?.joinedAt ?? 0),
-    );
-    const joinedAt =
-      mine.map((other) => this.parts.sockets.state(other).call?.joinedAt)[0] ?? Math.max(now, latest + 1);
+    const joinedAtOf = (other: WebSocket) => this.parts.sockets.state(other).call?.joinedAt ?? 0;
+    const moving = mine[0];
+    const joinedAt = moving
+      ? joinedAtOf(moving)
+      : Math.max(now, ...[...seats.values()].map((other) => joinedAtOf(other) + 1));
     for (const other of mine) this.unseat(other);
     this.seat(socket, { audio: frame.audio, video: frame.video, screen: false, joinedAt });
     this.tellState();
